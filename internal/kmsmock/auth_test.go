@@ -76,7 +76,9 @@ func TestAuthFailures(t *testing.T) {
 		{"timestamp in seconds", func(r *http.Request) { resignTimestamp(c, r, strconv.FormatInt(c.server.GatewayNow().Unix(), 10)) }, "off the server clock"},
 		{"timestamp not numeric", func(r *http.Request) { resignTimestamp(c, r, "now") }, "not decimal milliseconds"},
 		{"timestamp RFC 3339", func(r *http.Request) { resignTimestamp(c, r, c.server.GatewayNow().Format(time.RFC3339)) }, "not decimal milliseconds"},
-		{"timestamp with sign", func(r *http.Request) { resignTimestamp(c, r, "+"+strconv.FormatInt(c.server.GatewayNow().UnixMilli(), 10)) }, "not decimal milliseconds"},
+		{"timestamp with sign", func(r *http.Request) {
+			resignTimestamp(c, r, "+"+strconv.FormatInt(c.server.GatewayNow().UnixMilli(), 10))
+		}, "not decimal milliseconds"},
 		{"timestamp overflowing", func(r *http.Request) { resignTimestamp(c, r, "99999999999999999999") }, "not decimal milliseconds"},
 	}
 	for _, tt := range tests {
