@@ -1,0 +1,303 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
+)
+
+// Diagnostic summaries of ncloudkms_key. They are documented verbatim so that pipelines can
+// gate on them in `terraform plan -json`: never reword them.
+const (
+	summaryKeyWillBeDeleted         = "Key will be deleted permanently"
+	summaryKeyWillBeScheduled       = "Key will be scheduled for deletion"
+	summaryKeyWillBeAbandoned       = "Key will be abandoned"
+	summaryKeyDeletionProtected     = "Key deletion blocked by deletion_protection"
+	summaryPendingKeyWillBeRestored = "Key pending deletion will be restored"
+	summaryKeyNameInUse             = "Key name already in use"
+	summaryKeyNameHeldByPending     = "Key name held by a key pending deletion"
+	summaryPendingKeyWillBeAdopted  = "Key pending deletion will be adopted"
+	summaryKeyDeletedOutside        = "Key deleted outside Terraform"
+)
+
+// Summaries of apply-time failures of Delete and of the plan-time name check.
+const (
+	summaryKeyDeletionRequestFailed = "Key deletion request failed"
+	summaryKeyFinalDeleteRefused    = "Key final delete refused"
+	summaryKeyNameCheckFailed       = "Key name check failed"
+)
+
+// deletionDelay is how long NCloud keeps a key pending deletion before deleting it.
+const deletionDelay = 72 * time.Hour
+
+// summaryFinalDeleteFailed is the one summary that carries a date: a reader of the summary
+// alone must learn that the key is already condemned, and by when.
+func summaryFinalDeleteFailed(destroyAt string) string {
+	return fmt.Sprintf("Key deletion was requested but the final delete failed: "+
+		"the key will be gone automatically at %s unless cancelled", destroyAt)
+}
+
+// keyRef names a key in diagnostics the way a person finds it in the console: name and tag.
+type keyRef struct {
+	Name, Tag string
+}
+
+func (k keyRef) String() string {
+	return fmt.Sprintf("%q (key tag %s)", k.Name, k.Tag)
+}
+
+func keyRefOf(key kmsapi.Key) keyRef { return keyRef{Name: key.KeyName, Tag: key.KeyTag} }
+
+// removal describes what a destroy or a replacement does to the key currently in state.
+type removal struct {
+	Key keyRef
+	// Causes is empty for a destroy; for a replacement it lists the changes that force it,
+	// e.g. `type "AES256" → "RSA2048"`.
+	Causes []string
+	// PendingUntil is the state's deletion_scheduled_for when the key is already REVOKE.
+	PendingUntil string
+	// NewPolicy is the planned deletion_policy on a replacement when it differs from the one
+	// in state: it governs the new key only, which is worth saying.
+	NewPolicy string
+}
+
+func (rm removal) isReplacement() bool { return len(rm.Causes) > 0 }
+
+func (rm removal) pending() bool { return rm.PendingUntil != "" }
+
+// reason says why the key goes: the resource is destroyed, or what forces its replacement.
+func (rm removal) reason() string {
+	if rm.isReplacement() {
+		return strings.Join(rm.Causes, " and ") + ", which the API cannot change in place, so the key is replaced by a new one"
+	}
+	return "the resource is being destroyed"
+}
+
+func (rm removal) policyNote() string {
+	if rm.NewPolicy == "" {
+		return ""
+	}
+	return fmt.Sprintf("\n\nThe planned deletion_policy = %q applies to the new key only: the current key is removed under the policy recorded in the state.",
+		rm.NewPolicy)
+}
+
+func (rm removal) avoidReplacement() string {
+	if !rm.isReplacement() {
+		return ""
+	}
+	return " To keep the current key, revert the change that forces the replacement."
+}
+
+// deleteWarningDetail explains deletion_policy = "DELETE".
+func deleteWarningDetail(rm removal) string {
+	what := fmt.Sprintf("Key %s will be deleted for ever in this apply, because %s and its deletion_policy is \"DELETE\". ",
+		rm.Key, rm.reason())
+	if rm.pending() {
+		what += fmt.Sprintf("The key is already pending deletion (NCloud would delete it at %s), so only the final delete "+
+			"call is made, at once.", rm.PendingUntil)
+	} else {
+		what += "Both the deletion request and the final delete happen in this apply, one right after the other, " +
+			"with no recovery window."
+	}
+	return what + " Data encrypted under any version of the key can never be decrypted again; nobody can undo this.\n\n" +
+		"To keep a way back, set deletion_policy = \"SCHEDULE\" (NCloud deletes the key 72 hours after the request, " +
+		"and the deletion can be cancelled until then) or \"ABANDON\" (Terraform only forgets the key), apply that change, " +
+		"and only then remove the key; or set deletion_protection = true to block its removal." + rm.avoidReplacement() + rm.policyNote()
+}
+
+// scheduleWarningDetail explains deletion_policy = "SCHEDULE"; goneAround is the date when
+// NCloud deletes the key if the deletion is requested now.
+func scheduleWarningDetail(rm removal, goneAround time.Time) string {
+	var what string
+	if rm.pending() {
+		what = fmt.Sprintf("Key %s is already pending deletion, and NCloud deletes it for ever at %s. Because %s and its "+
+			"deletion_policy is \"SCHEDULE\", Terraform only forgets it in this apply, without any API call.",
+			rm.Key, rm.PendingUntil, rm.reason())
+	} else {
+		what = fmt.Sprintf("Key %s will be scheduled for deletion in this apply, because %s and its deletion_policy is "+
+			"\"SCHEDULE\": Terraform requests its deletion, the key becomes pending deletion (status REVOKE, unusable), and "+
+			"NCloud deletes it for ever 72 hours after the request, around %s if you apply now.",
+			rm.Key, rm.reason(), formatTime(goneAround))
+	}
+	return what + " After that, data encrypted under any version of the key can never be decrypted again.\n\n" +
+		"Until then the deletion can be cancelled: with \"cancel deletion\" in the NCloud console or the API, or by bringing " +
+		"the key back under Terraform (terraform import <address> " + rm.Key.Tag + ", or an import block with that id) " +
+		"and applying, which restores it. To keep the key now, do not remove it, or set deletion_protection = true." +
+		rm.avoidReplacement() + rm.policyNote()
+}
+
+// abandonWarningDetail explains deletion_policy = "ABANDON".
+func abandonWarningDetail(rm removal) string {
+	what := fmt.Sprintf("Key %s will be abandoned in this apply, because %s and its deletion_policy is \"ABANDON\": "+
+		"Terraform removes it from the state only, without any API call. The key keeps existing in NCloud KMS, and keeps "+
+		"being billed, until someone deletes it in the console or through the API.", rm.Key, rm.reason())
+	if rm.pending() {
+		what += fmt.Sprintf(" It is already pending deletion, so NCloud still deletes it at %s unless the deletion is cancelled.",
+			rm.PendingUntil)
+	}
+	return what + "\n\nTo delete it instead, set deletion_policy = \"SCHEDULE\" or \"DELETE\" and apply that change before removing it." +
+		rm.avoidReplacement() + rm.policyNote()
+}
+
+// protectionErrorDetail explains how to remove a protected key on purpose, or forget it.
+func protectionErrorDetail(rm removal) string {
+	var what, retry string
+	if rm.isReplacement() {
+		what = fmt.Sprintf("Key %s cannot be replaced, as %s: deletion_protection = true on it (in the state or in the "+
+			"configuration).", rm.Key, strings.Join(rm.Causes, " and "))
+		retry = "apply the change that replaces it again"
+	} else {
+		what = fmt.Sprintf("Key %s cannot be destroyed: deletion_protection = true on it.", rm.Key)
+		retry = "destroy it (remove the resource block, or run terraform destroy)"
+	}
+	return what + " Nothing is deleted while this error stands.\n\n" +
+		"To delete the key on purpose:\n" +
+		"  1. set deletion_protection = false in its resource block (put the block back if you removed it) and run terraform apply;\n" +
+		"  2. then " + retry + ".\n\n" +
+		"To stop managing the key without deleting it, remove its resource block and add (Terraform 1.7 or later):\n\n" +
+		"  removed {\n" +
+		"    from = <address>   # the resource address this error is attached to\n" +
+		"    lifecycle {\n" +
+		"      destroy = false\n" +
+		"    }\n" +
+		"  }"
+}
+
+// restoreWarningDetail explains that applying a configured key found REVOKE cancels its deletion.
+func restoreWarningDetail(key keyRef, pendingUntil string, enable bool) string {
+	after := "it comes back disabled (DISABLE), as enabled = false"
+	if enable {
+		after = "it comes back as DISABLE and is then enabled again, as enabled = true"
+	}
+	return fmt.Sprintf("Key %s is pending deletion (status REVOKE; the deletion was requested outside Terraform), "+
+		"and NCloud deletes it permanently at %s. Because the key is still in the configuration, this apply cancels "+
+		"the deletion: %s.\n\nTo let the deletion go ahead instead, remove the resource from the configuration before "+
+		"applying (destroy then follows its deletion_policy), or remove it with a removed block and destroy = false "+
+		"so that Terraform forgets it and NCloud deletes it at that date.", key, pendingUntil, after)
+}
+
+// replacementNameClashDetail explains why a replacement cannot keep the name under SCHEDULE or ABANDON.
+func replacementNameClashDetail(rm removal, policy, name string) string {
+	fate := "stays pending deletion (status REVOKE) for 72 hours"
+	if policy == deletionPolicyAbandon {
+		fate = "keeps existing"
+	}
+	return fmt.Sprintf("Key %s is to be replaced, because %s, and its deletion_policy is %q: the current key %s and keeps its name, so creating the new key "+
+		"named %q would then fail, leaving neither key under Terraform. Nothing is changed while this error stands.\n\n"+
+		"To go ahead, give the new key another name, or set deletion_policy = \"DELETE\" and apply that change first "+
+		"(the current key is then deleted at once, for ever, and frees the name), or revert the change that forces the replacement.",
+		rm.Key, strings.Join(rm.Causes, " and "), policy, fate, name)
+}
+
+// nameInUseDetail explains a create whose name an existing key (ENABLE or DISABLE) holds.
+func nameInUseDetail(name string, holder kmsapi.Key) string {
+	return fmt.Sprintf("Key %s already exists in this NCloud KMS account (status %s), and key names are unique, "+
+		"ignoring case. Creating a key named %q would fail, so nothing is created.\n\n"+
+		"To manage the existing key with Terraform, import it instead of creating it, with either id form:\n"+
+		"  terraform import <address> %s\n"+
+		"  terraform import <address> name/%s\n"+
+		"(or an import block with one of those ids). Otherwise choose another name.",
+		keyRefOf(holder), holder.Status, name, holder.KeyTag, holder.KeyName)
+}
+
+// renameInUseDetail explains a rename to a name another live key holds.
+func renameInUseDetail(key keyRef, newName string, holder kmsapi.Key) string {
+	return fmt.Sprintf("Renaming key %s to %q would fail: key %s (status %s) already has that name, and key names "+
+		"are unique, ignoring case. Nothing is renamed. Choose another name, or rename or delete the other key first.",
+		key, newName, keyRefOf(holder), holder.Status)
+}
+
+// nameHeldDetail explains a create or rename whose name a key pending deletion still holds.
+func nameHeldDetail(name string, holder kmsapi.Key, renaming *keyRef) string {
+	until := formatMillis(holder.DestroyDate)
+	var what, options string
+	if renaming != nil {
+		what = fmt.Sprintf("Renaming key %s to %q would fail", *renaming, name)
+		options = "pick another name, or wait until " + until + ", when NCloud has deleted that key and the name is free."
+	} else {
+		what = fmt.Sprintf("Creating a key named %q would fail, so nothing is created", name)
+		options = "set restore_if_pending = true to take that key over (this cancels its deletion; it keeps its tag, " +
+			"type, versions and data), pick another name, or wait until " + until + ", when NCloud has deleted that key and the name is free."
+	}
+	return fmt.Sprintf("%s: key %s is pending deletion (status REVOKE) and keeps its name until NCloud deletes it at %s. "+
+		"Key names are unique, ignoring case.\n\nTo go ahead, %s", what, keyRefOf(holder), until, options)
+}
+
+// adoptWarningDetail explains restore_if_pending taking over a key pending deletion.
+func adoptWarningDetail(name string, holder kmsapi.Key) string {
+	return fmt.Sprintf("Key %s is pending deletion (status REVOKE), and NCloud would delete it permanently at %s. "+
+		"Because restore_if_pending = true, this apply does not create a new key named %q: it cancels that key's deletion "+
+		"and manages it under this resource, with its tag, type, versions and data.\n\n"+
+		"To create a new key instead, set restore_if_pending = false and choose another name.",
+		keyRefOf(holder), formatMillis(holder.DestroyDate), name)
+}
+
+// nameCheckFailedDetail explains that the plan could not list the keys to check a name.
+func nameCheckFailedDetail(name string, err error) string {
+	return fmt.Sprintf("Terraform could not list the keys of this account to check that the name %q is free, so the plan "+
+		"goes ahead without that check; if the name is taken, the create fails at apply time. %s", name, apiErrorTail(err))
+}
+
+// finalDeleteFailedDetail explains a two-phase deletion that stopped after the request.
+func finalDeleteFailedDetail(key keyRef, requestedNow bool, destroyAt string, err error) string {
+	who := "The key was already pending deletion"
+	if requestedNow {
+		who = "Terraform requested the deletion of the key, which is now pending deletion (status REVOKE)"
+	}
+	return fmt.Sprintf("%s: key %s. The final delete call then failed, so the key is not deleted yet. It stays in the "+
+		"Terraform state with status REVOKE: run terraform destroy (or apply) again to make only the final delete call, "+
+		"or leave it, and NCloud deletes it at %s unless someone cancels the deletion. %s",
+		who, key, destroyAt, apiErrorTail(err))
+}
+
+// finalDeleteRefusedDetail explains a final delete refused because the key is no longer REVOKE.
+func finalDeleteRefusedDetail(key keyRef, err error) string {
+	return fmt.Sprintf("The final delete of key %s was refused because the key is no longer pending deletion: someone "+
+		"probably cancelled the deletion since Terraform requested it. Nothing was deleted. Run terraform plan to see the "+
+		"key's current status, then destroy again if you still mean to. %s", key, apiErrorTail(err))
+}
+
+// deletionRequestFailedDetail explains a failed request-deletion (or the read that followed a refusal).
+func deletionRequestFailedDetail(key keyRef, err error) string {
+	return fmt.Sprintf("Terraform could not request the deletion of key %s, so the key is unchanged and stays in the "+
+		"Terraform state. Fix the cause and destroy again. %s", key, apiErrorTail(err))
+}
+
+// deletionRefusedDetail explains a request-deletion refused while the key is not REVOKE either.
+func deletionRefusedDetail(key keyRef, status string, err error) string {
+	return fmt.Sprintf("NCloud refused the deletion request of key %s as not allowed in its status, yet the key reads as "+
+		"%s, not pending deletion. Nothing was deleted and the key stays in the Terraform state; try again later. %s",
+		key, status, apiErrorTail(err))
+}
+
+// apiErrorTail ends a detail with what the API said: code, message and request id.
+func apiErrorTail(err error) string {
+	var apiErr *kmsapi.APIError
+	if !errors.As(err, &apiErr) {
+		return "Error: " + err.Error()
+	}
+	if apiErr.StatusCode == 0 {
+		return fmt.Sprintf("No answer from the API for %s %s after %d attempt(s): %s.",
+			apiErr.Method, apiErr.Path, apiErr.Attempts, apiErr.Message)
+	}
+	requestID := apiErr.RequestID
+	if requestID == "" {
+		requestID = "(none)"
+	}
+	return fmt.Sprintf("API answer to %s %s (HTTP %d, %d attempt(s)): code %s, message %q, request id %s",
+		apiErr.Method, apiErr.Path, apiErr.StatusCode, apiErr.Attempts, apiErr.Code, apiErr.Message, requestID)
+}
+
+// formatTime renders a time the way the resource's attributes do: RFC 3339 in UTC.
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// formatMillis renders a wire timestamp, or says that the API gave none.
+func formatMillis(ms int64) string {
+	if ms == 0 {
+		return "an unknown date"
+	}
+	return formatTime(kmsapi.MillisToTime(ms))
+}

@@ -1,0 +1,86 @@
+package provider
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+)
+
+// These tests drive the Terraform CLI directly (tfcli_test.go) for what terraform-plugin-testing
+// cannot do: read warnings, and run terraform untaint.
+
+const testCLIKeyAddress = "ncloudkms_key.this"
+
+func testCLIKeyConfig(m *kmsmock.Server, arguments string) string {
+	return testAccProviderConfig(m) + `
+resource "ncloudkms_key" "this" {
+  name = "cli-key"
+  type = "AES256"
+` + arguments + `
+}
+`
+}
+
+// TestAccKeyResource_failureAfterCreateUntaint: a key whose create stopped part-way can be kept
+// instead of replaced: after terraform untaint, the next apply finishes configuring it.
+func TestAccKeyResource_failureAfterCreateUntaint(t *testing.T) {
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SetConfig(testCLIKeyConfig(m, "  enabled = false"))
+
+	m.InjectFault(kmsmock.Fault{Method: http.MethodPost, PathSuffix: "/disable", Status: http.StatusForbidden})
+	failed := wd.Apply()
+	failed.RequireFailure(t)
+	if failed.Find("error", "Key disable failed") == nil {
+		t.Fatalf("want the error %q, got %v", "Key disable failed", failed.Diagnostics)
+	}
+	keys := m.Keys()
+	if len(keys) != 1 {
+		t.Fatalf("mock holds %d keys after the failed create, want 1", len(keys))
+	}
+	saved := wd.StateResource(testCLIKeyAddress)
+	if saved == nil || saved["id"] != keys[0].KeyTag {
+		t.Fatalf("state holds %v, want the created key %s", saved, keys[0].KeyTag)
+	}
+
+	if res := wd.run("untaint", "-no-color", testCLIKeyAddress); res.Failed() {
+		t.Fatalf("terraform untaint failed:\n%s\n%s", res.Stdout, res.Stderr)
+	}
+	m.ResetJournal()
+	wd.Apply().RequireSuccess(t)
+
+	if got, want := fromFirstChange(journalCalls(m)), []string{"POST /keys/" + keys[0].KeyTag + "/disable"}; !slices.Equal(got, want) {
+		t.Errorf("repair calls %q, want %q", got, want)
+	}
+	if key, _ := m.Key(keys[0].KeyTag); len(m.Keys()) != 1 || key.Status != "DISABLE" {
+		t.Errorf("after the repair the mock holds %+v, want the same key, DISABLE", m.Keys())
+	}
+}
+
+// TestAccKeyResource_deletedOutsideWarning: refreshing a key deleted outside Terraform warns once,
+// naming the key, and the plan that re-creates it carries no other diagnostic.
+func TestAccKeyResource_deletedOutsideWarning(t *testing.T) {
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SetConfig(testCLIKeyConfig(m, ""))
+	wd.Apply().RequireSuccess(t)
+	tag := m.Keys()[0].KeyTag
+	mustMock(t, m.RequestDeletion(tag))
+	mustMock(t, m.DeleteKey(tag))
+
+	plan := wd.Plan()
+	plan.RequireSuccess(t)
+	if len(plan.Diagnostics) != 1 {
+		t.Fatalf("want exactly one diagnostic, got %v", plan.Diagnostics)
+	}
+	warning := plan.Diagnostics[0]
+	if warning.Severity != "warning" || warning.Summary != "Key deleted outside Terraform" || warning.Address != testCLIKeyAddress {
+		t.Errorf("got %v, want warning %q at %q", warning, "Key deleted outside Terraform", testCLIKeyAddress)
+	}
+	if !strings.Contains(warning.Detail, `"cli-key"`) || !strings.Contains(warning.Detail, tag) {
+		t.Errorf("the warning does not name the key and its tag: %s", warning.Detail)
+	}
+}

@@ -1,0 +1,718 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+)
+
+// Deletion tests run the real Terraform CLI (tfcli_test.go), because warnings and the resource
+// address of plan-time diagnostics are only visible there. Each asserts the diagnostics by
+// severity, summary and address, and the exact calls the mock received.
+
+const cliKeyAddress = "ncloudkms_key.this"
+
+// cliNoAddress is the address Terraform (1.11) gives the diagnostics of a resource that is no
+// longer in the configuration, and the errors of a destroy at apply time: none, since it has no
+// configuration block to attach them to. The detail still names the key and its tag.
+const cliNoAddress = ""
+
+// regexpAPITail matches the end of a detail that quotes an API error (apiErrorTail).
+var regexpAPITail = regexp.MustCompile(`code \S+, message ".*", request id \S+$`)
+
+// cliKeyConfig is one key named name with extra attribute lines.
+func cliKeyConfig(m *kmsmock.Server, name, extra string) string {
+	return testAccProviderConfig(m) + cliKeyBlock("this", name, extra)
+}
+
+func cliKeyBlock(label, name, extra string) string {
+	return fmt.Sprintf(`
+resource "ncloudkms_key" %q {
+  name = %q
+  type = "AES256"
+%s
+}
+`, label, name, extra)
+}
+
+// cliProviderConfigNoRetries points at the mock with one attempt per call, so that an
+// injected server error fails the call at once.
+func cliProviderConfigNoRetries(m *kmsmock.Server) string {
+	return fmt.Sprintf(`
+provider "ncloudkms" {
+  endpoint    = %q
+  access_key  = %q
+  secret_key  = %q
+  max_retries = 0
+}
+`, m.URL(), m.AccessKey(), m.SecretKey())
+}
+
+// cliCall renders one journal entry as "METHOD /kms/v1/keys/<tag>[/<action>]".
+func cliCall(method, tag string, action ...string) string {
+	p := "/kms/v1/keys"
+	if tag != "" {
+		p += "/" + tag
+	}
+	for _, a := range action {
+		p += "/" + a
+	}
+	return method + " " + p
+}
+
+// cliJournal is the mock's journal as "METHOD PATH" lines, in arrival order.
+func cliJournal(m *kmsmock.Server) []string {
+	var out []string
+	for _, c := range m.Journal() {
+		out = append(out, c.Method+" "+c.Path)
+	}
+	return out
+}
+
+func requireCLIJournal(t *testing.T, m *kmsmock.Server, want ...string) {
+	t.Helper()
+	if got := cliJournal(m); !slices.Equal(got, want) {
+		t.Fatalf("mock journal:\n  got  %q\n  want %q", got, want)
+	}
+}
+
+// cliMutatingCalls are the journal's calls other than GET.
+func cliMutatingCalls(m *kmsmock.Server) []string {
+	var out []string
+	for _, c := range m.Journal() {
+		if c.Method != "GET" {
+			out = append(out, c.Method+" "+c.Path)
+		}
+	}
+	return out
+}
+
+// cliDiag is an expected diagnostic: severity, summary and address.
+type cliDiag struct{ Severity, Summary, Address string }
+
+func cliWarning(summary, address string) cliDiag { return cliDiag{"warning", summary, address} }
+func cliError(summary, address string) cliDiag   { return cliDiag{"error", summary, address} }
+
+// requireCLIDiagnostics checks the distinct diagnostics of a run by severity, summary and address.
+// An apply may repeat a plan's warning when it plans an instance again, so repeats are ignored.
+func requireCLIDiagnostics(t *testing.T, res tfResult, want ...cliDiag) {
+	t.Helper()
+	seen := map[cliDiag]bool{}
+	var got []string
+	for _, d := range res.Diagnostics {
+		k := cliDiag{d.Severity, d.Summary, d.Address}
+		if !seen[k] {
+			seen[k] = true
+			got = append(got, fmt.Sprintf("%s %q at %q", k.Severity, k.Summary, k.Address))
+		}
+	}
+	var wantText []string
+	for _, w := range want {
+		wantText = append(wantText, fmt.Sprintf("%s %q at %q", w.Severity, w.Summary, w.Address))
+	}
+	sort.Strings(got)
+	sort.Strings(wantText)
+	if !slices.Equal(got, wantText) {
+		t.Fatalf("terraform %s diagnostics:\n  got  %q\n  want %q\n%s", res.Command, got, wantText, res.describe())
+	}
+}
+
+// requireCLIDetail checks that the detail of a diagnostic contains every fragment.
+func requireCLIDetail(t *testing.T, res tfResult, severity, summary string, fragments ...string) {
+	t.Helper()
+	d := res.Find(severity, summary)
+	if d == nil {
+		t.Fatalf("no %s %q in terraform %s:\n%s", severity, summary, res.Command, res.describe())
+	}
+	for _, f := range fragments {
+		if !strings.Contains(d.Detail, f) {
+			t.Errorf("%s %q: detail does not mention %q:\n%s", severity, summary, f, d.Detail)
+		}
+	}
+}
+
+// cliApplyKey creates the configured keys and returns the tag of ncloudkms_key.this; the journal is
+// reset afterwards so that a test sees only the calls of what it does next.
+func cliApplyKey(t *testing.T, wd *tfWorkdir, m *kmsmock.Server, config string) string {
+	t.Helper()
+	wd.SetConfig(config)
+	wd.Apply().RequireSuccess(t)
+	m.ResetJournal()
+	return cliStateKeyTag(t, wd, cliKeyAddress)
+}
+
+func cliStateKeyTag(t *testing.T, wd *tfWorkdir, address string) string {
+	t.Helper()
+	attrs := wd.StateResource(address)
+	tag, _ := attrs["key_tag"].(string)
+	if tag == "" {
+		t.Fatalf("no key_tag for %s in the state: %v", address, attrs)
+	}
+	return tag
+}
+
+func cliRequireMockStatus(t *testing.T, m *kmsmock.Server, tag, status string) kmsmock.Key {
+	t.Helper()
+	key, ok := m.Key(tag)
+	if !ok {
+		t.Fatalf("key %s is gone from the mock, want status %s", tag, status)
+	}
+	if key.Status != status {
+		t.Fatalf("key %s: status %s in the mock, want %s", tag, key.Status, status)
+	}
+	return key
+}
+
+func cliRequireMockGone(t *testing.T, m *kmsmock.Server, tag string) {
+	t.Helper()
+	if key, ok := m.Key(tag); ok {
+		t.Fatalf("key %s still in the mock with status %s, want it deleted", tag, key.Status)
+	}
+}
+
+func TestAccKeyResourceDeletion_deletePolicy(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-delete", ""))
+
+	plan := wd.Plan("-destroy")
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
+	requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted,
+		`"del-delete"`, tag, "Both the deletion request and the final delete happen in this apply", "deletion_policy = \"SCHEDULE\"")
+	requireCLIJournal(t, m, cliCall("GET", tag))
+
+	m.ResetJournal()
+	destroy := wd.Destroy()
+	destroy.RequireSuccess(t)
+	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
+	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
+	cliRequireMockGone(t, m, tag)
+	if wd.StateResource(cliKeyAddress) != nil {
+		t.Fatal("the key is still in the state after destroy")
+	}
+}
+
+func TestAccKeyResourceDeletion_schedulePolicy(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-schedule", `  deletion_policy = "SCHEDULE"`))
+
+	plan := wd.Plan("-destroy")
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeScheduled, cliKeyAddress))
+	requireCLIDetail(t, plan, "warning", summaryKeyWillBeScheduled,
+		`"del-schedule"`, tag, "72 hours", "cancel deletion", "terraform import <address> "+tag)
+
+	m.ResetJournal()
+	before := m.Now()
+	destroy := wd.Destroy()
+	after := m.Now()
+	destroy.RequireSuccess(t)
+	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeScheduled, cliKeyAddress))
+	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("POST", tag, "request-deletion"))
+
+	key := cliRequireMockStatus(t, m, tag, kmsapi.StatusRevoke)
+	destroyAt := kmsapi.MillisToTime(key.DestroyDate)
+	if destroyAt.Before(before.Add(72*time.Hour).Truncate(time.Millisecond)) || destroyAt.After(after.Add(72*time.Hour)) {
+		t.Fatalf("destroyDate %s, want 72h after the request (between %s and %s)", destroyAt,
+			before.Add(72*time.Hour), after.Add(72*time.Hour))
+	}
+}
+
+func TestAccKeyResourceDeletion_abandonPolicy(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-abandon", `  deletion_policy = "ABANDON"`))
+
+	plan := wd.Plan("-destroy")
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeAbandoned, cliKeyAddress))
+	requireCLIDetail(t, plan, "warning", summaryKeyWillBeAbandoned, `"del-abandon"`, tag, "billed", "without any API call")
+
+	m.ResetJournal()
+	destroy := wd.Destroy()
+	destroy.RequireSuccess(t)
+	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeAbandoned, cliKeyAddress))
+	requireCLIJournal(t, m, cliCall("GET", tag))
+	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
+	if wd.StateResource(cliKeyAddress) != nil {
+		t.Fatal("the abandoned key is still in the state")
+	}
+}
+
+// A key whose deletion was requested in the console is refreshed as REVOKE: destroy then makes
+// only the final delete call (DELETE policy), or no call at all (SCHEDULE policy).
+func TestAccKeyResourceDeletion_alreadyPending(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		policy, summary string
+		calls           func(tag string) []string
+		gone            bool
+	}{
+		{deletionPolicyDelete, summaryKeyWillBeDeleted, func(tag string) []string {
+			return []string{cliCall("GET", tag), cliCall("DELETE", tag)}
+		}, true},
+		{deletionPolicySchedule, summaryKeyWillBeScheduled, func(tag string) []string {
+			return []string{cliCall("GET", tag)}
+		}, false},
+	} {
+		t.Run(tc.policy, func(t *testing.T) {
+			t.Parallel()
+			m := testAccMock(t)
+			wd := newTFWorkdir(t)
+			wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+			tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-pending", fmt.Sprintf("  deletion_policy = %q", tc.policy)))
+			if err := m.RequestDeletion(tag); err != nil {
+				t.Fatal(err)
+			}
+			key, _ := m.Key(tag)
+			destroyAt := formatMillis(key.DestroyDate)
+
+			plan := wd.Plan("-destroy")
+			plan.RequireSuccess(t)
+			requireCLIDiagnostics(t, plan, cliWarning(tc.summary, cliKeyAddress))
+			requireCLIDetail(t, plan, "warning", tc.summary, tag, "already pending deletion", destroyAt)
+
+			m.ResetJournal()
+			destroy := wd.Destroy()
+			destroy.RequireSuccess(t)
+			requireCLIDiagnostics(t, destroy, cliWarning(tc.summary, cliKeyAddress))
+			requireCLIJournal(t, m, tc.calls(tag)...)
+			if tc.gone {
+				cliRequireMockGone(t, m, tag)
+			} else {
+				cliRequireMockStatus(t, m, tag, kmsapi.StatusRevoke)
+			}
+		})
+	}
+}
+
+// A key deleted outside Terraform counts as destroyed: the refresh finds it gone, and a destroy that skips the refresh takes the 404 of the deletion request as success.
+func TestAccKeyResourceDeletion_alreadyGone(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		calls func(tag string) []string
+		diags []cliDiag
+	}{
+		// terraform destroy shows only errors of its refresh, so Read's "Key deleted outside
+		// Terraform" warning does not appear here (terraform plan shows it). Terraform then plans
+		// the configured key as a create it will not make, whose name check lists the keys.
+		{"refreshed", nil, func(tag string) []string { return []string{cliCall("GET", tag), cliCall("GET", "")} }, nil},
+		{"without refresh", []string{"-refresh=false"}, func(tag string) []string {
+			return []string{cliCall("POST", tag, "request-deletion")}
+		}, []cliDiag{cliWarning(summaryKeyWillBeDeleted, cliKeyAddress)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := testAccMock(t)
+			wd := newTFWorkdir(t)
+			wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+			tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-gone", ""))
+			if err := m.RequestDeletion(tag); err != nil {
+				t.Fatal(err)
+			}
+			if err := m.DeleteKey(tag); err != nil {
+				t.Fatal(err)
+			}
+			m.ResetJournal()
+
+			destroy := wd.Destroy(tc.args...)
+			destroy.RequireSuccess(t)
+			requireCLIDiagnostics(t, destroy, tc.diags...)
+			requireCLIJournal(t, m, tc.calls(tag)...)
+			if wd.StateResource(cliKeyAddress) != nil {
+				t.Fatal("the key is still in the state")
+			}
+		})
+	}
+}
+
+// Someone requests the deletion between the refresh and the apply: the request answers 422,
+// one read shows REVOKE, and the final delete goes ahead.
+func TestAccKeyResourceDeletion_revokedSinceRefresh(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-race", ""))
+	if err := m.RequestDeletion(tag); err != nil {
+		t.Fatal(err)
+	}
+	m.ResetJournal()
+
+	destroy := wd.Destroy("-refresh=false")
+	destroy.RequireSuccess(t)
+	requireCLIJournal(t, m, cliCall("POST", tag, "request-deletion"), cliCall("GET", tag), cliCall("DELETE", tag))
+	if status := m.Journal()[0].Status; status != 422 {
+		t.Fatalf("request-deletion answered %d, want 422", status)
+	}
+	cliRequireMockGone(t, m, tag)
+}
+
+func TestAccKeyResourceDeletion_deletionProtection(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-protect", "  deletion_protection = true"))
+
+	plan := wd.Plan("-destroy")
+	plan.RequireFailure(t)
+	requireCLIDiagnostics(t, plan, cliError(summaryKeyDeletionProtected, cliKeyAddress))
+	requireCLIDetail(t, plan, "error", summaryKeyDeletionProtected, `"del-protect"`, tag,
+		"set deletion_protection = false", "terraform apply", "removed {", "destroy = false")
+
+	destroy := wd.Destroy()
+	destroy.RequireFailure(t)
+	requireCLIDiagnostics(t, destroy, cliError(summaryKeyDeletionProtected, cliKeyAddress))
+
+	// Removing the block from the configuration is a destroy too.
+	wd.SetConfig(testAccProviderConfig(m))
+	apply := wd.Apply()
+	apply.RequireFailure(t)
+	requireCLIDiagnostics(t, apply, cliError(summaryKeyDeletionProtected, cliNoAddress))
+
+	if calls := cliMutatingCalls(m); len(calls) > 0 {
+		t.Fatalf("a protected key received mutating calls: %q", calls)
+	}
+	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
+
+	// The two documented steps: turn protection off and apply, then destroy.
+	wd.SetConfig(cliKeyConfig(m, "del-protect", "  deletion_protection = false"))
+	m.ResetJournal()
+	unprotect := wd.Apply()
+	unprotect.RequireSuccess(t)
+	requireCLIDiagnostics(t, unprotect)
+	requireCLIJournal(t, m, cliCall("GET", tag))
+
+	m.ResetJournal()
+	destroy = wd.Destroy()
+	destroy.RequireSuccess(t)
+	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
+	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
+	cliRequireMockGone(t, m, tag)
+}
+
+// The removed block that the protection error suggests forgets the key without any call.
+func TestAccKeyResourceDeletion_protectedKeyForgotten(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SkipBelow("1.7.0", "removed blocks")
+	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-forget", "  deletion_protection = true"))
+
+	wd.SetConfig(testAccProviderConfig(m) + `
+removed {
+  from = ncloudkms_key.this
+  lifecycle {
+    destroy = false
+  }
+}
+`)
+	apply := wd.Apply()
+	apply.RequireSuccess(t)
+	for _, d := range apply.Diagnostics {
+		if d.Address == cliKeyAddress || d.Severity == "error" {
+			t.Errorf("unexpected diagnostic %s", d)
+		}
+	}
+	requireCLIJournal(t, m)
+	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
+	if wd.StateResource(cliKeyAddress) != nil {
+		t.Fatal("the forgotten key is still in the state")
+	}
+}
+
+// Removing the resource block plans the same destroy as terraform destroy, with the same warning.
+func TestAccKeyResourceDeletion_removedFromConfiguration(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-removed", ""))
+
+	wd.SetConfig(testAccProviderConfig(m))
+	plan := wd.Plan()
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliNoAddress))
+
+	m.ResetJournal()
+	apply := wd.Apply()
+	apply.RequireSuccess(t)
+	requireCLIDiagnostics(t, apply, cliWarning(summaryKeyWillBeDeleted, cliNoAddress))
+	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
+	cliRequireMockGone(t, m, tag)
+}
+
+// A type change replaces the key: the plan warns that the current key is deleted, and the apply
+// deletes it (request, then final delete) before it creates the new one under the same name.
+func TestAccKeyResourceDeletion_replacement(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	oldTag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-replace", ""))
+	replaced := testAccProviderConfig(m) + `
+resource "ncloudkms_key" "this" {
+  name = "del-replace"
+  type = "RSA2048"
+}
+`
+	wd.SetConfig(replaced)
+	plan := wd.Plan()
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
+	requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted, oldTag, `type changes from "AES256" to "RSA2048"`)
+
+	m.ResetJournal()
+	apply := wd.Apply()
+	apply.RequireSuccess(t)
+	requireCLIDiagnostics(t, apply, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
+	newTag := cliStateKeyTag(t, wd, cliKeyAddress)
+	if newTag == oldTag {
+		t.Fatal("the key was not replaced")
+	}
+	// Plan walk: refresh, name check (the key being replaced does not count). Apply walk: the
+	// deletion, then the create, whose name check reads the listed old key again and finds it gone.
+	requireCLIJournal(t, m,
+		cliCall("GET", oldTag), cliCall("GET", ""),
+		cliCall("POST", oldTag, "request-deletion"), cliCall("DELETE", oldTag),
+		cliCall("GET", oldTag), cliCall("POST", ""), cliCall("GET", newTag))
+	cliRequireMockGone(t, m, oldTag)
+	if key := cliRequireMockStatus(t, m, newTag, kmsapi.StatusEnable); key.KeyType != "RSA2048" {
+		t.Fatalf("new key type %s, want RSA2048", key.KeyType)
+	}
+}
+
+// A protected key cannot be replaced: the plan fails and nothing is called.
+func TestAccKeyResourceDeletion_replacementProtected(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-reprot", "  deletion_protection = true"))
+	wd.SetConfig(testAccProviderConfig(m) + `
+resource "ncloudkms_key" "this" {
+  name                = "del-reprot"
+  type                = "ECDSA"
+  deletion_protection = true
+}
+`)
+	apply := wd.Apply()
+	apply.RequireFailure(t)
+	requireCLIDiagnostics(t, apply, cliError(summaryKeyDeletionProtected, cliKeyAddress))
+	requireCLIDetail(t, apply, "error", summaryKeyDeletionProtected, tag, `type changes from "AES256" to "ECDSA"`)
+	if calls := cliMutatingCalls(m); len(calls) > 0 {
+		t.Fatalf("mutating calls: %q", calls)
+	}
+	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
+}
+
+// Destroying one key of two never touches the other.
+func TestAccKeyResourceDeletion_oneOfTwo(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	keep := cliKeyBlock("this", "del-keep", "")
+	wd.SetConfig(testAccProviderConfig(m) + keep + cliKeyBlock("other", "del-other", ""))
+	wd.Apply().RequireSuccess(t)
+	keepTag := cliStateKeyTag(t, wd, cliKeyAddress)
+	otherTag := cliStateKeyTag(t, wd, "ncloudkms_key.other")
+	m.ResetJournal()
+
+	wd.SetConfig(testAccProviderConfig(m) + keep)
+	apply := wd.Apply()
+	apply.RequireSuccess(t)
+	requireCLIDiagnostics(t, apply, cliWarning(summaryKeyWillBeDeleted, cliNoAddress))
+
+	var keepCalls, otherCalls, rest []string
+	for _, c := range cliJournal(m) {
+		switch {
+		case strings.Contains(c, keepTag):
+			keepCalls = append(keepCalls, c)
+		case strings.Contains(c, otherTag):
+			otherCalls = append(otherCalls, c)
+		default:
+			rest = append(rest, c)
+		}
+	}
+	if want := []string{cliCall("GET", keepTag)}; !slices.Equal(keepCalls, want) {
+		t.Errorf("calls on the kept key: %q, want only its refresh %q", keepCalls, want)
+	}
+	if want := []string{cliCall("GET", otherTag), cliCall("POST", otherTag, "request-deletion"), cliCall("DELETE", otherTag)}; !slices.Equal(otherCalls, want) {
+		t.Errorf("calls on the removed key: %q, want %q", otherCalls, want)
+	}
+	if len(rest) > 0 {
+		t.Errorf("other calls: %q", rest)
+	}
+	cliRequireMockStatus(t, m, keepTag, kmsapi.StatusEnable)
+	cliRequireMockGone(t, m, otherTag)
+}
+
+// The final delete fails after the deletion request succeeded: the error says so and when the
+// key goes anyway, the state keeps the key as REVOKE, and the next destroy only deletes.
+func TestAccKeyResourceDeletion_interruptedTwoPhase(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	tag := cliApplyKey(t, wd, m, cliProviderConfigNoRetries(m)+cliKeyBlock("this", "del-broken", ""))
+	m.InjectFault(kmsmock.Fault{Method: "DELETE", PathSuffix: "/keys/" + tag, Status: 500, Times: 1})
+
+	destroy := wd.Destroy()
+	destroy.RequireFailure(t)
+	key := cliRequireMockStatus(t, m, tag, kmsapi.StatusRevoke)
+	destroyAt := formatMillis(key.DestroyDate)
+	summary := summaryFinalDeleteFailed(destroyAt)
+	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress), cliError(summary, cliNoAddress))
+	requireCLIDetail(t, destroy, "error", summary, `"del-broken"`, tag, "stays in the Terraform state with status REVOKE")
+	if d := destroy.Find("error", summary); !regexpAPITail.MatchString(d.Detail) {
+		t.Errorf("detail does not end with the API's code, message and request id:\n%s", d.Detail)
+	}
+	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
+	if last := m.Journal()[2]; last.Status != 500 || !last.Fault {
+		t.Fatalf("DELETE: %+v, want the injected 500", last)
+	}
+
+	attrs := wd.StateResource(cliKeyAddress)
+	if attrs == nil {
+		t.Fatal("the key left the state although its final delete failed")
+	}
+	if attrs["status"] != kmsapi.StatusRevoke || attrs["deletion_scheduled_for"] != destroyAt || attrs["enabled"] != false {
+		t.Fatalf("state after the failed delete: status %v, deletion_scheduled_for %v, enabled %v; want REVOKE, %s, false",
+			attrs["status"], attrs["deletion_scheduled_for"], attrs["enabled"], destroyAt)
+	}
+
+	// The state alone says the key is pending: even without a refresh, only the final delete is made.
+	m.ResetJournal()
+	again := wd.Destroy("-refresh=false")
+	again.RequireSuccess(t)
+	requireCLIJournal(t, m, cliCall("DELETE", tag))
+	cliRequireMockGone(t, m, tag)
+}
+
+// deleteDirectly calls Delete as Terraform would, on a state made from a mock key, with a
+// client of that mock that makes one attempt per call.
+func deleteDirectly(t *testing.T, m *kmsmock.Server, state keyResourceModel) resource.DeleteResponse {
+	t.Helper()
+	ctx := context.Background()
+	r := &keyResource{}
+	var schemaResp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
+	client, err := kmsapi.NewClient(kmsapi.Config{Endpoint: m.URL(), AccessKey: m.AccessKey(), SecretKey: m.SecretKey(), MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.data = &providerData{client: client}
+	prior := tfsdk.State{Schema: schemaResp.Schema}
+	if diags := prior.Set(ctx, &state); diags.HasError() {
+		t.Fatalf("building the state: %v", diags)
+	}
+	resp := resource.DeleteResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: prior.Raw.Copy()}}
+	r.Delete(ctx, resource.DeleteRequest{State: prior}, &resp)
+	return resp
+}
+
+func stateOfMockKey(key kmsmock.Key, policy string, protected bool) keyResourceModel {
+	return keyResourceModel{
+		ID: types.StringValue(key.KeyTag), KeyTag: types.StringValue(key.KeyTag), Name: types.StringValue(key.KeyName),
+		Type: types.StringValue(key.KeyType), ProtectionType: types.StringValue(key.ProtectionType),
+		Memo: types.StringValue(""), Convergent: types.BoolValue(false), RotationPeriodDays: types.Int64Null(),
+		Enabled: types.BoolValue(key.Status == kmsapi.StatusEnable), DeletionPolicy: types.StringValue(policy),
+		DeletionProtection: types.BoolValue(protected), RestoreIfPending: types.BoolValue(false),
+		Status: types.StringValue(key.Status), CurrentVersion: types.Int64Value(1), NRN: types.StringNull(),
+		CreatedAt: types.StringNull(), NextRotationAt: types.StringNull(), DeletionScheduledFor: types.StringNull(),
+	}
+}
+
+// Delete's own paths that a plan cannot reach: the protection backstop, refusals and races,
+// each with the exact calls made.
+func TestAccKeyResourceDeletion_deleteCallsDirectly(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		policy    string
+		protected bool
+		arrange   func(m *kmsmock.Server, tag string)
+		calls     func(tag string) []string
+		summary   string // expected error summary, "" for success
+		status    string // key status in the mock afterwards, "" for gone
+	}{
+		{"protection backstop", deletionPolicyDelete, true, nil,
+			func(string) []string { return nil }, summaryKeyDeletionProtected, kmsapi.StatusEnable},
+		{"abandon", deletionPolicyAbandon, false, nil,
+			func(string) []string { return nil }, "", kmsapi.StatusEnable},
+		{"request refused while not pending", deletionPolicyDelete, false,
+			func(m *kmsmock.Server, _ string) {
+				m.InjectFault(kmsmock.Fault{Method: "POST", PathSuffix: "/request-deletion", Status: 422})
+			},
+			func(tag string) []string {
+				return []string{cliCall("POST", tag, "request-deletion"), cliCall("GET", tag)}
+			},
+			summaryKeyDeletionRequestFailed, kmsapi.StatusEnable},
+		{"schedule finds it revoked since refresh", deletionPolicySchedule, false,
+			func(m *kmsmock.Server, tag string) { _ = m.RequestDeletion(tag) },
+			func(tag string) []string {
+				return []string{cliCall("POST", tag, "request-deletion"), cliCall("GET", tag)}
+			},
+			"", kmsapi.StatusRevoke},
+		{"gone since refresh", deletionPolicyDelete, false,
+			func(m *kmsmock.Server, tag string) { _ = m.RequestDeletion(tag); _ = m.DeleteKey(tag) },
+			func(tag string) []string { return []string{cliCall("POST", tag, "request-deletion")} },
+			"", ""},
+		{"final delete refused", deletionPolicyDelete, false,
+			func(m *kmsmock.Server, tag string) {
+				m.InjectFault(kmsmock.Fault{Method: "DELETE", PathSuffix: "/keys/" + tag, Status: 422})
+			},
+			func(tag string) []string {
+				return []string{cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag)}
+			},
+			summaryKeyFinalDeleteRefused, kmsapi.StatusRevoke},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := testAccMock(t)
+			key := cliMockKey(t, m, "del-direct")
+			if tc.arrange != nil {
+				tc.arrange(m, key.KeyTag)
+			}
+			resp := deleteDirectly(t, m, stateOfMockKey(key, tc.policy, tc.protected))
+
+			var summaries []string
+			for _, d := range resp.Diagnostics {
+				summaries = append(summaries, d.Summary())
+			}
+			switch {
+			case tc.summary == "" && resp.Diagnostics.HasError():
+				t.Fatalf("Delete failed: %v", resp.Diagnostics)
+			case tc.summary != "" && !slices.Equal(summaries, []string{tc.summary}):
+				t.Fatalf("Delete diagnostics %q, want one error %q", summaries, tc.summary)
+			}
+			requireCLIJournal(t, m, tc.calls(key.KeyTag)...)
+			if tc.status == "" {
+				cliRequireMockGone(t, m, key.KeyTag)
+			} else {
+				cliRequireMockStatus(t, m, key.KeyTag, tc.status)
+			}
+		})
+	}
+}

@@ -1,0 +1,284 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+)
+
+// Plan-time diagnostics other than destroy (key_resource_deletion_test.go): the name check on
+// create and rename, a configured key found pending deletion, and silence when nothing is risky.
+
+// cliMockKey creates a key directly in the mock, as someone would in the console.
+func cliMockKey(t *testing.T, m *kmsmock.Server, name string) kmsmock.Key {
+	t.Helper()
+	key, err := m.CreateKey(kmsmock.KeySpec{Name: name, Type: "AES256", ProtectionType: "BASIC"})
+	if err != nil {
+		t.Fatalf("creating mock key %q: %v", name, err)
+	}
+	return key
+}
+
+// cliPendingMockKey creates a key in the mock and requests its deletion.
+func cliPendingMockKey(t *testing.T, m *kmsmock.Server, name string) kmsmock.Key {
+	t.Helper()
+	key := cliMockKey(t, m, name)
+	if err := m.RequestDeletion(key.KeyTag); err != nil {
+		t.Fatal(err)
+	}
+	key, _ = m.Key(key.KeyTag)
+	return key
+}
+
+func requireNoMutatingCalls(t *testing.T, m *kmsmock.Server) {
+	t.Helper()
+	if calls := cliMutatingCalls(m); len(calls) > 0 {
+		t.Fatalf("mutating calls: %q (journal %q)", calls, cliJournal(m))
+	}
+}
+
+func TestAccKeyResourceDiagnostics_nameInUse(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	existing := cliMockKey(t, m, "diag-taken")
+	wd := newTFWorkdir(t)
+	// Names are unique ignoring case.
+	wd.SetConfig(cliKeyConfig(m, "DIAG-TAKEN", ""))
+
+	plan := wd.Plan()
+	plan.RequireFailure(t)
+	requireCLIDiagnostics(t, plan, cliError(summaryKeyNameInUse, cliKeyAddress))
+	requireCLIDetail(t, plan, "error", summaryKeyNameInUse, `"diag-taken"`, existing.KeyTag,
+		"terraform import <address> "+existing.KeyTag, "terraform import <address> name/diag-taken")
+	// One listing, then one read of the key found, in case the listing is stale.
+	requireCLIJournal(t, m, cliCall("GET", ""), cliCall("GET", existing.KeyTag))
+
+	m.ResetJournal()
+	apply := wd.Apply()
+	apply.RequireFailure(t)
+	requireCLIDiagnostics(t, apply, cliError(summaryKeyNameInUse, cliKeyAddress))
+	requireNoMutatingCalls(t, m)
+	if len(m.Keys()) != 1 {
+		t.Fatalf("mock holds %d keys, want only the existing one", len(m.Keys()))
+	}
+}
+
+func TestAccKeyResourceDiagnostics_nameHeldByPendingKey(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	pending := cliPendingMockKey(t, m, "diag-held")
+	wd := newTFWorkdir(t)
+	wd.SetConfig(cliKeyConfig(m, "diag-held", ""))
+
+	plan := wd.Plan()
+	plan.RequireFailure(t)
+	requireCLIDiagnostics(t, plan, cliError(summaryKeyNameHeldByPending, cliKeyAddress))
+	requireCLIDetail(t, plan, "error", summaryKeyNameHeldByPending, `"diag-held"`, pending.KeyTag,
+		formatMillis(pending.DestroyDate), "restore_if_pending = true", "pick another name")
+	requireNoMutatingCalls(t, m)
+}
+
+func TestAccKeyResourceDiagnostics_pendingKeyAdopted(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	pending := cliPendingMockKey(t, m, "diag-adopt")
+	wd := newTFWorkdir(t)
+	wd.SetConfig(cliKeyConfig(m, "diag-adopt", "  restore_if_pending = true"))
+
+	plan := wd.Plan()
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan, cliWarning(summaryPendingKeyWillBeAdopted, cliKeyAddress))
+	requireCLIDetail(t, plan, "warning", summaryPendingKeyWillBeAdopted, `"diag-adopt"`, pending.KeyTag,
+		formatMillis(pending.DestroyDate), "cancels that key's deletion")
+	requireNoMutatingCalls(t, m)
+
+	apply := wd.Apply()
+	apply.RequireSuccess(t)
+	requireCLIDiagnostics(t, apply, cliWarning(summaryPendingKeyWillBeAdopted, cliKeyAddress))
+	if tag := cliStateKeyTag(t, wd, cliKeyAddress); tag != pending.KeyTag {
+		t.Fatalf("state holds key %s, want the adopted %s", tag, pending.KeyTag)
+	}
+	cliRequireMockStatus(t, m, pending.KeyTag, kmsapi.StatusEnable)
+}
+
+// A configured key whose deletion was requested outside Terraform: the plan warns, with the
+// date, that the apply cancels the deletion.
+func TestAccKeyResourceDiagnostics_pendingKeyRestored(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "diag-restore", ""))
+	if err := m.RequestDeletion(tag); err != nil {
+		t.Fatal(err)
+	}
+	key, _ := m.Key(tag)
+
+	plan := wd.Plan()
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan, cliWarning(summaryPendingKeyWillBeRestored, cliKeyAddress))
+	requireCLIDetail(t, plan, "warning", summaryPendingKeyWillBeRestored, `"diag-restore"`, tag,
+		formatMillis(key.DestroyDate), "cancels the deletion", "enabled again")
+	requireCLIJournal(t, m, cliCall("GET", tag))
+
+	apply := wd.Apply()
+	apply.RequireSuccess(t)
+	requireCLIDiagnostics(t, apply, cliWarning(summaryPendingKeyWillBeRestored, cliKeyAddress))
+	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
+
+	again := wd.Plan()
+	again.RequireSuccess(t)
+	requireCLIDiagnostics(t, again)
+}
+
+// No diagnostic at all when nothing risky is planned: a create under a free name, a no-op, an
+// in-place update, a rename to a free name.
+func TestAccKeyResourceDiagnostics_silentWhenNothingIsRisky(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	cliMockKey(t, m, "diag-other")
+	wd := newTFWorkdir(t)
+	steps := []struct {
+		what   string
+		config string
+	}{
+		{"create", cliKeyConfig(m, "diag-quiet", "")},
+		{"no-op", cliKeyConfig(m, "diag-quiet", "")},
+		{"in-place update", cliKeyConfig(m, "diag-quiet", `  memo = "changed"
+  enabled = false
+  rotation_period_days = 30`)},
+		{"rename", cliKeyConfig(m, "diag-renamed", `  memo = "changed"
+  enabled = false
+  rotation_period_days = 30`)},
+	}
+	for _, step := range steps {
+		wd.SetConfig(step.config)
+		plan := wd.Plan()
+		plan.RequireSuccess(t)
+		if len(plan.Diagnostics) > 0 {
+			t.Fatalf("%s: plan diagnostics:\n%s", step.what, plan.describe())
+		}
+		apply := wd.Apply()
+		apply.RequireSuccess(t)
+		if len(apply.Diagnostics) > 0 {
+			t.Fatalf("%s: apply diagnostics:\n%s", step.what, apply.describe())
+		}
+	}
+	if got := wd.StateResource(cliKeyAddress)["name"]; got != "diag-renamed" {
+		t.Fatalf("name in state %v, want diag-renamed", got)
+	}
+}
+
+// Renaming to a name another key holds fails at plan time, before any call.
+func TestAccKeyResourceDiagnostics_renameToTakenName(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "diag-mine", ""))
+	taken := cliMockKey(t, m, "diag-theirs")
+	held := cliPendingMockKey(t, m, "diag-pending")
+
+	for _, tc := range []struct {
+		name, summary, holder string
+	}{
+		{"Diag-Theirs", summaryKeyNameInUse, taken.KeyTag},
+		{"diag-pending", summaryKeyNameHeldByPending, held.KeyTag},
+	} {
+		m.ResetJournal()
+		wd.SetConfig(cliKeyConfig(m, tc.name, ""))
+		apply := wd.Apply()
+		apply.RequireFailure(t)
+		requireCLIDiagnostics(t, apply, cliError(tc.summary, cliKeyAddress))
+		requireCLIDetail(t, apply, "error", tc.summary, tag, tc.holder, fmt.Sprintf("%q", tc.name))
+		requireNoMutatingCalls(t, m)
+	}
+	if key, _ := m.Key(tag); key.KeyName != "diag-mine" {
+		t.Fatalf("key renamed to %q", key.KeyName)
+	}
+}
+
+// The name check lists the keys once per provider process, however many keys are planned.
+func TestAccKeyResourceDiagnostics_namesListedOncePerProcess(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	config := testAccProviderConfig(m)
+	for i := 1; i <= 5; i++ {
+		config += cliKeyBlock(fmt.Sprintf("k%d", i), fmt.Sprintf("diag-many-%d", i), "")
+	}
+	wd.SetConfig(config)
+
+	plan := wd.Plan()
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan)
+	requireCLIJournal(t, m, cliCall("GET", ""))
+
+	m.ResetJournal()
+	wd.Apply().RequireSuccess(t)
+	lists := 0
+	for _, c := range cliJournal(m) {
+		if c == cliCall("GET", "") {
+			lists++
+		}
+	}
+	if lists != 1 {
+		t.Fatalf("apply listed the keys %d times, want once: %q", lists, cliJournal(m))
+	}
+}
+
+// A name that is unknown at plan time cannot be checked: no call is made for it.
+func TestAccKeyResourceDiagnostics_unknownNameIsNotChecked(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SkipBelow("1.4.0", "the terraform_data resource")
+	wd.SetConfig(testAccProviderConfig(m) + `
+resource "terraform_data" "name" {
+  input = "diag-later"
+}
+
+resource "ncloudkms_key" "this" {
+  name = terraform_data.name.output
+  type = "AES256"
+}
+`)
+	plan := wd.Plan()
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan)
+	requireCLIJournal(t, m)
+}
+
+// A replacement that keeps the name while the current key survives (SCHEDULE keeps it pending,
+// ABANDON keeps it) would fail on the name after giving up the current key: the plan refuses it.
+func TestAccKeyResourceDiagnostics_replacementKeepingName(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		policy, warning, clash string
+	}{
+		{deletionPolicySchedule, summaryKeyWillBeScheduled, summaryKeyNameHeldByPending},
+		{deletionPolicyAbandon, summaryKeyWillBeAbandoned, summaryKeyNameInUse},
+	} {
+		t.Run(tc.policy, func(t *testing.T) {
+			t.Parallel()
+			m := testAccMock(t)
+			wd := newTFWorkdir(t)
+			policy := fmt.Sprintf("  deletion_policy = %q", tc.policy)
+			tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "diag-keepname", policy))
+
+			wd.SetConfig(strings.Replace(cliKeyConfig(m, "diag-keepname", policy), `"AES256"`, `"ECDSA"`, 1))
+			plan := wd.Plan()
+			plan.RequireFailure(t)
+			requireCLIDiagnostics(t, plan, cliWarning(tc.warning, cliKeyAddress), cliError(tc.clash, cliKeyAddress))
+			requireCLIDetail(t, plan, "error", tc.clash, tag, "another name")
+
+			// Under a new name the replacement is fine: only the warning remains.
+			wd.SetConfig(strings.Replace(cliKeyConfig(m, "diag-newname", policy), `"AES256"`, `"ECDSA"`, 1))
+			plan = wd.Plan()
+			plan.RequireSuccess(t)
+			requireCLIDiagnostics(t, plan, cliWarning(tc.warning, cliKeyAddress))
+			requireNoMutatingCalls(t, m)
+		})
+	}
+}

@@ -1,0 +1,93 @@
+package provider
+
+import (
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
+)
+
+// setFromKey copies what the API knows about a key (Get Key Info) into the model.
+// State-only attributes (deletion_policy, deletion_protection, restore_if_pending) are left alone.
+func (m *keyResourceModel) setFromKey(key *kmsapi.Key) {
+	m.ID = types.StringValue(key.KeyTag)
+	m.KeyTag = types.StringValue(key.KeyTag)
+	m.Name = types.StringValue(key.KeyName)
+	m.Type = types.StringValue(key.KeyType)
+	m.ProtectionType = types.StringValue(key.ProtectionType)
+	m.Memo = types.StringValue(key.Memo)
+	m.Convergent = types.BoolValue(key.IsConvergent)
+	m.Status = types.StringValue(key.Status)
+	// A key pending deletion cannot be used, so it reads as disabled.
+	m.Enabled = types.BoolValue(key.Status == kmsapi.StatusEnable)
+	m.CurrentVersion = types.Int64Value(key.CurrentVersion)
+	m.NRN = stringOrNull(key.NRN)
+	m.CreatedAt = timestampOrNull(key.RegisterDate)
+	m.setRotation(key.IsAutoRotation, key.RotationPeriod, key.NextRotationDate)
+	if key.Status == kmsapi.StatusRevoke {
+		m.DeletionScheduledFor = timestampOrNull(key.DestroyDate)
+	} else {
+		m.DeletionScheduledFor = types.StringNull()
+	}
+}
+
+// setRotation records the automatic-rotation settings; both attributes are null while it is off.
+func (m *keyResourceModel) setRotation(on bool, periodDays, nextRotationMillis int64) {
+	if !on {
+		m.RotationPeriodDays = types.Int64Null()
+		m.NextRotationAt = types.StringNull()
+		return
+	}
+	m.RotationPeriodDays = types.Int64Value(periodDays)
+	m.NextRotationAt = timestampOrNull(nextRotationMillis)
+}
+
+// setStatus records a status reached by a call and the enabled flag it implies.
+func (m *keyResourceModel) setStatus(status string) {
+	m.Status = types.StringValue(status)
+	m.Enabled = types.BoolValue(status == kmsapi.StatusEnable)
+	if status != kmsapi.StatusRevoke {
+		m.DeletionScheduledFor = types.StringNull()
+	}
+}
+
+// defaultStateOnlyAttributes fills the attributes the API does not know about when they are
+// null, as they are after an import.
+func (m *keyResourceModel) defaultStateOnlyAttributes() {
+	if m.DeletionPolicy.IsNull() || m.DeletionPolicy.IsUnknown() {
+		m.DeletionPolicy = types.StringValue(defaultDeletionPolicy)
+	}
+	if m.DeletionProtection.IsNull() || m.DeletionProtection.IsUnknown() {
+		m.DeletionProtection = types.BoolValue(defaultDeletionProtection)
+	}
+	if m.RestoreIfPending.IsNull() || m.RestoreIfPending.IsUnknown() {
+		m.RestoreIfPending = types.BoolValue(defaultRestoreIfPending)
+	}
+}
+
+// formatTimestamp renders a wire timestamp (epoch milliseconds) as RFC 3339 in UTC.
+func formatTimestamp(millis int64) string {
+	return kmsapi.MillisToTime(millis).Format(time.RFC3339)
+}
+
+func timestampOrNull(millis int64) types.String {
+	if millis == 0 {
+		return types.StringNull()
+	}
+	return types.StringValue(formatTimestamp(millis))
+}
+
+func stringOrNull(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// copyStateOnlyAttributes takes the attributes only Terraform knows about from the plan.
+func (m *keyResourceModel) copyStateOnlyAttributes(plan keyResourceModel) {
+	m.DeletionPolicy = plan.DeletionPolicy
+	m.DeletionProtection = plan.DeletionProtection
+	m.RestoreIfPending = plan.RestoreIfPending
+}

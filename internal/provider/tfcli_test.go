@@ -1,0 +1,486 @@
+package provider
+
+// A small harness that runs the real Terraform CLI against the provider served by this test
+// process, for what terraform-plugin-testing cannot show: warnings, and diagnostics of a plan
+// that is expected to fail, each with its resource address.
+//
+// How it works: before each Terraform command the harness builds a new provider instance (one
+// Terraform command = one provider process, as in production), serves it with tf6server in
+// debug mode and hands its reattach address to Terraform in TF_REATTACH_PROVIDERS, the way
+// terraform-plugin-testing does. `terraform init` then installs nothing and no network is used.
+// Commands run with -json; every line is parsed, and diagnostics are kept in order.
+//
+// Usage:
+//
+//	wd := newTFWorkdir(t)                    // skips unless TF_ACC is set; own temp dir
+//	wd.SetConfig(testAccProviderConfig(mock) + `resource "ncloudkms_key" "this" { ... }`)
+//	res := wd.Apply()                        // terraform apply -auto-approve -json (init runs first, once)
+//	res.RequireSuccess(t)
+//	res = wd.Plan("-destroy")                // terraform plan -json -destroy
+//	res.Diagnostics                          // []tfDiagnostic{Severity, Summary, Detail, Address}
+//	wd.Destroy()                             // terraform destroy -auto-approve -json
+//	wd.StateResource("ncloudkms_key.this")   // attributes from terraform.tfstate, nil when absent
+//	wd.SkipBelow("1.7.0", "removed blocks")  // skips the test on an older Terraform
+//
+// The Terraform binary is TF_ACC_TERRAFORM_PATH, else `terraform` on PATH. The CLI runs with
+// CHECKPOINT_DISABLE=1, TF_IN_AUTOMATION=1, TF_INPUT=0 and an empty CLI configuration file, so
+// a developer's ~/.terraformrc (dev_overrides, plugin cache) cannot change the outcome.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+)
+
+// tfCommandTimeout bounds one Terraform command, so a hung provider fails the test instead of the run.
+const tfCommandTimeout = 5 * time.Minute
+
+// tfProviderSources are the addresses a configuration may use for this provider: with a
+// required_providers block (ncloudkms/ncloudkms) or without one (hashicorp/ncloudkms).
+var tfProviderSources = []string{
+	"registry.terraform.io/ncloudkms/ncloudkms",
+	"registry.terraform.io/hashicorp/ncloudkms",
+}
+
+// tfWorkdir is one Terraform working directory with its own state.
+type tfWorkdir struct {
+	t           *testing.T
+	dir         string
+	terraform   string
+	newProvider func() (tfprotov6.ProviderServer, error)
+	initialized bool
+}
+
+// tfDiagnostic is one diagnostic of a -json run. Address is the resource address Terraform
+// attached (empty for diagnostics that belong to no resource).
+type tfDiagnostic struct {
+	Severity string `json:"severity"` // "warning" or "error"
+	Summary  string `json:"summary"`
+	Detail   string `json:"detail"`
+	Address  string `json:"address"`
+}
+
+func (d tfDiagnostic) String() string {
+	return fmt.Sprintf("%s %q at %q", d.Severity, d.Summary, d.Address)
+}
+
+// tfMessage is one line of Terraform's machine-readable UI.
+type tfMessage struct {
+	Level      string          `json:"@level"`
+	Message    string          `json:"@message"`
+	Type       string          `json:"type"`
+	Diagnostic *tfDiagnostic   `json:"diagnostic"`
+	Raw        json.RawMessage `json:"-"`
+}
+
+// tfResult is what one Terraform command did.
+type tfResult struct {
+	Command     string
+	ExitCode    int
+	Messages    []tfMessage    // every JSON line, in order
+	Diagnostics []tfDiagnostic // the diagnostics among them, in order
+	Stdout      string         // raw output, for failure messages
+	Stderr      string
+}
+
+// Failed reports a non-zero exit.
+func (r tfResult) Failed() bool { return r.ExitCode != 0 }
+
+// RequireSuccess stops the test when the command failed, showing its diagnostics.
+func (r tfResult) RequireSuccess(t *testing.T) {
+	t.Helper()
+	if r.Failed() {
+		t.Fatalf("terraform %s failed (exit %d):\n%s", r.Command, r.ExitCode, r.describe())
+	}
+}
+
+// RequireFailure stops the test when the command succeeded.
+func (r tfResult) RequireFailure(t *testing.T) {
+	t.Helper()
+	if !r.Failed() {
+		t.Fatalf("terraform %s succeeded, want a failure:\n%s", r.Command, r.describe())
+	}
+}
+
+// WithSeverity returns the diagnostics of one severity ("warning" or "error").
+func (r tfResult) WithSeverity(severity string) []tfDiagnostic {
+	var out []tfDiagnostic
+	for _, d := range r.Diagnostics {
+		if d.Severity == severity {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Find returns the first diagnostic with that severity and summary, or nil.
+func (r tfResult) Find(severity, summary string) *tfDiagnostic {
+	for i, d := range r.Diagnostics {
+		if d.Severity == severity && d.Summary == summary {
+			return &r.Diagnostics[i]
+		}
+	}
+	return nil
+}
+
+func (r tfResult) describe() string {
+	var b strings.Builder
+	for _, d := range r.Diagnostics {
+		fmt.Fprintf(&b, "  %s\n    %s\n", d, strings.ReplaceAll(d.Detail, "\n", "\n    "))
+	}
+	if len(r.Diagnostics) == 0 {
+		fmt.Fprintf(&b, "stdout:\n%s\n", r.Stdout)
+	}
+	if strings.TrimSpace(r.Stderr) != "" {
+		fmt.Fprintf(&b, "stderr:\n%s\n", r.Stderr)
+	}
+	return b.String()
+}
+
+// newTFWorkdir prepares a working directory for the provider built with default options.
+// It skips the test unless TF_ACC is set, and fails it when no Terraform binary is found.
+func newTFWorkdir(t *testing.T) *tfWorkdir {
+	t.Helper()
+	return newTFWorkdirWithProvider(t, testAccProtoV6ProviderFactories()["ncloudkms"])
+}
+
+// newTFWorkdirWithProvider is newTFWorkdir with another provider factory (for instance one built
+// with testAccProtoV6ProviderFactoriesWith). The factory is called once per Terraform command.
+func newTFWorkdirWithProvider(t *testing.T, newProvider func() (tfprotov6.ProviderServer, error)) *tfWorkdir {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 to run the Terraform CLI")
+	}
+	terraform, err := terraformBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	// An empty CLI configuration keeps the developer's own one out of the test.
+	if err := os.WriteFile(filepath.Join(dir, ".terraformrc"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &tfWorkdir{t: t, dir: dir, terraform: terraform, newProvider: newProvider}
+}
+
+func terraformBinary() (string, error) {
+	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
+		return p, nil
+	}
+	p, err := exec.LookPath("terraform")
+	if err != nil {
+		return "", fmt.Errorf("no Terraform CLI: put terraform on PATH or set TF_ACC_TERRAFORM_PATH: %w", err)
+	}
+	return p, nil
+}
+
+// Dir is the working directory, for tests that write more files.
+func (w *tfWorkdir) Dir() string { return w.dir }
+
+// SetConfig replaces the configuration (main.tf).
+func (w *tfWorkdir) SetConfig(hcl string) {
+	w.t.Helper()
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(hcl), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// Apply runs `terraform apply -auto-approve -json` with extra args.
+func (w *tfWorkdir) Apply(args ...string) tfResult {
+	w.t.Helper()
+	return w.Run("apply", append([]string{"-auto-approve"}, args...)...)
+}
+
+// Plan runs `terraform plan -json` with extra args (e.g. "-destroy").
+func (w *tfWorkdir) Plan(args ...string) tfResult {
+	w.t.Helper()
+	return w.Run("plan", args...)
+}
+
+// Destroy runs `terraform destroy -auto-approve -json` with extra args.
+func (w *tfWorkdir) Destroy(args ...string) tfResult {
+	w.t.Helper()
+	return w.Run("destroy", append([]string{"-auto-approve"}, args...)...)
+}
+
+// Run runs one Terraform command with -json (after init, on first use) against a fresh provider instance.
+func (w *tfWorkdir) Run(command string, args ...string) tfResult {
+	w.t.Helper()
+	if !w.initialized {
+		res := w.run("init", "-input=false", "-no-color")
+		if res.Failed() {
+			w.t.Fatalf("terraform init failed (exit %d):\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
+		}
+		w.initialized = true
+	}
+	return w.run(command, append([]string{"-json", "-input=false"}, args...)...)
+}
+
+func (w *tfWorkdir) run(command string, args ...string) tfResult {
+	w.t.Helper()
+	reattach, stop := serveProviderForCLI(w.t, w.newProvider)
+	defer stop()
+
+	ctx, cancel := context.WithTimeout(context.Background(), tfCommandTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, w.terraform, append([]string{command}, args...)...)
+	cmd.Dir = w.dir
+	cmd.Env = append(cliEnvironment(),
+		"TF_CLI_CONFIG_FILE="+filepath.Join(w.dir, ".terraformrc"),
+		"TF_REATTACH_PROVIDERS="+reattach,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+	)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+
+	res := tfResult{Command: strings.Join(append([]string{command}, args...), " "),
+		Stdout: stdout.String(), Stderr: stderr.String()}
+	if err != nil {
+		exitErr, ok := err.(*exec.ExitError)
+		if !ok || ctx.Err() != nil {
+			w.t.Fatalf("terraform %s did not finish: %v\n%s\n%s", res.Command, err, res.Stdout, res.Stderr)
+		}
+		res.ExitCode = exitErr.ExitCode()
+	}
+	res.Messages = parseTFMessages(res.Stdout)
+	for _, m := range res.Messages {
+		if m.Type == "diagnostic" && m.Diagnostic != nil {
+			res.Diagnostics = append(res.Diagnostics, *m.Diagnostic)
+		}
+	}
+	return res
+}
+
+// cliEnvironment is this process's environment without the variables that would change what
+// Terraform does (they are set per command instead).
+func cliEnvironment() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(name, "TF_CLI_ARGS"), name == "TF_WORKSPACE", name == "TF_DATA_DIR",
+			name == "TF_REATTACH_PROVIDERS", name == "TF_CLI_CONFIG_FILE", name == "TF_PLUGIN_CACHE_DIR",
+			name == "TF_INPUT", name == "TF_IN_AUTOMATION", name == "CHECKPOINT_DISABLE":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+// parseTFMessages reads the JSON lines of a -json run; other lines are skipped.
+func parseTFMessages(stdout string) []tfMessage {
+	var out []tfMessage
+	scanner := bufio.NewScanner(strings.NewReader(stdout))
+	scanner.Buffer(make([]byte, 1024*1024), 16*1024*1024)
+	for scanner.Scan() {
+		line := bytes.TrimSpace(scanner.Bytes())
+		if len(line) == 0 || line[0] != '{' {
+			continue
+		}
+		var m tfMessage
+		if json.Unmarshal(line, &m) != nil {
+			continue
+		}
+		m.Raw = append(json.RawMessage(nil), line...)
+		out = append(out, m)
+	}
+	return out
+}
+
+// serveProviderForCLI serves one new provider instance in this process and returns the value of
+// TF_REATTACH_PROVIDERS that points Terraform at it, and a function that stops it.
+func serveProviderForCLI(t *testing.T, newProvider func() (tfprotov6.ProviderServer, error)) (string, func()) {
+	t.Helper()
+	server, err := newProvider()
+	if err != nil {
+		t.Fatalf("building the provider: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	configs := make(chan *plugin.ReattachConfig, 1)
+	closed := make(chan struct{})
+	serveErr := make(chan error, 1)
+	go func() {
+		serveErr <- tf6server.Serve(tfProviderSources[0], func() tfprotov6.ProviderServer { return server },
+			tf6server.WithDebug(ctx, configs, closed),
+			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
+			tf6server.WithLoggingSink(t),
+		)
+	}()
+
+	var config *plugin.ReattachConfig
+	select {
+	case config = <-configs:
+	case err := <-serveErr:
+		cancel()
+		t.Fatalf("serving the provider: %v", err)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("serving the provider: no reattach configuration after 30s")
+	}
+
+	type reattachAddr struct{ Network, String string }
+	type reattachConfig struct {
+		Protocol        string
+		ProtocolVersion int
+		Pid             int
+		Test            bool
+		Addr            reattachAddr
+	}
+	providers := map[string]reattachConfig{}
+	for _, source := range tfProviderSources {
+		providers[source] = reattachConfig{
+			Protocol:        string(config.Protocol),
+			ProtocolVersion: config.ProtocolVersion,
+			Pid:             config.Pid,
+			Test:            config.Test,
+			Addr:            reattachAddr{Network: config.Addr.Network(), String: config.Addr.String()},
+		}
+	}
+	reattach, err := json.Marshal(providers)
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			<-closed
+		})
+	}
+	return string(reattach), stop
+}
+
+// StateResource returns the attributes of a resource instance in terraform.tfstate ("type.name",
+// or "type.name[0]" / `type.name["k"]` for counted ones), or nil when the state does not have it.
+func (w *tfWorkdir) StateResource(address string) map[string]any {
+	w.t.Helper()
+	raw, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	var state struct {
+		Resources []struct {
+			Mode, Type, Name string
+			Module           string
+			Instances        []struct {
+				IndexKey   any            `json:"index_key"`
+				Attributes map[string]any `json:"attributes"`
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &state); err != nil {
+		w.t.Fatalf("reading terraform.tfstate: %v", err)
+	}
+	for _, r := range state.Resources {
+		if r.Mode != "managed" || r.Module != "" {
+			continue
+		}
+		for _, inst := range r.Instances {
+			if instanceAddress(r.Type, r.Name, inst.IndexKey) == address {
+				return inst.Attributes
+			}
+		}
+	}
+	return nil
+}
+
+func instanceAddress(resourceType, name string, key any) string {
+	base := resourceType + "." + name
+	switch k := key.(type) {
+	case nil:
+		return base
+	case float64:
+		return base + "[" + strconv.FormatFloat(k, 'f', -1, 64) + "]"
+	case string:
+		return base + "[" + strconv.Quote(k) + "]"
+	default:
+		return fmt.Sprintf("%s[%v]", base, k)
+	}
+}
+
+// terraformVersion is read once per test process.
+var terraformVersion struct {
+	once                sync.Once
+	major, minor, patch int
+	text                string
+	err                 error
+}
+
+// SkipBelow skips the test when the Terraform CLI is older than min ("1.7.0"), saying why.
+func (w *tfWorkdir) SkipBelow(min, why string) {
+	w.t.Helper()
+	v := &terraformVersion
+	v.once.Do(func() {
+		out, err := exec.Command(w.terraform, "version", "-json").Output()
+		if err != nil {
+			v.err = err
+			return
+		}
+		var parsed struct {
+			Version string `json:"terraform_version"`
+		}
+		if v.err = json.Unmarshal(out, &parsed); v.err != nil {
+			return
+		}
+		v.text = parsed.Version
+		v.major, v.minor, v.patch, v.err = parseVersion(parsed.Version)
+	})
+	if v.err != nil {
+		w.t.Fatalf("reading the Terraform version: %v", v.err)
+	}
+	maj, mnr, pat, err := parseVersion(min)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if lessVersion(v.major, v.minor, v.patch, maj, mnr, pat) {
+		w.t.Skipf("Terraform %s is older than %s, which %s needs", v.text, min, why)
+	}
+}
+
+func parseVersion(s string) (major, minor, patch int, err error) {
+	core, _, _ := strings.Cut(strings.TrimPrefix(s, "v"), "-")
+	parts := strings.Split(core, ".")
+	if len(parts) != 3 {
+		return 0, 0, 0, fmt.Errorf("version %q is not major.minor.patch", s)
+	}
+	nums := make([]int, 3)
+	for i, p := range parts {
+		if nums[i], err = strconv.Atoi(p); err != nil {
+			return 0, 0, 0, fmt.Errorf("version %q: %w", s, err)
+		}
+	}
+	return nums[0], nums[1], nums[2], nil
+}
+
+func lessVersion(a1, a2, a3, b1, b2, b3 int) bool {
+	if a1 != b1 {
+		return a1 < b1
+	}
+	if a2 != b2 {
+		return a2 < b2
+	}
+	return a3 < b3
+}
