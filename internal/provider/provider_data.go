@@ -38,7 +38,6 @@ type keyNameIndex struct {
 	mu     sync.Mutex
 	loaded bool
 	keys   []kmsapi.Key
-	err    error
 	list   func(ctx context.Context) ([]kmsapi.Key, error)
 }
 
