@@ -172,7 +172,7 @@ func restoreWarningDetail(key keyRef, pendingUntil string, enable bool) string {
 	if enable {
 		after = "it comes back as DISABLE and is then enabled again, as enabled = true"
 	}
-	return fmt.Sprintf("Key %s is pending deletion (status REVOKE; the deletion was requested outside Terraform), "+
+	return fmt.Sprintf("Key %s is pending deletion (status REVOKE: its deletion was requested, outside this configuration or before the key was imported), "+
 		"and NCloud deletes it permanently at %s. Because the key is still in the configuration, this apply cancels "+
 		"the deletion: %s.\n\nTo let the deletion go ahead instead, remove the resource from the configuration before "+
 		"applying (destroy then follows its deletion_policy), or remove it with a removed block and destroy = false "+

@@ -1,0 +1,222 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The examples are what users copy, and the docs embed them: each folder must pass terraform
+// validate against this provider's real schema, through the CLI, as a user would run it.
+
+// examplesRoot is examples/ seen from this package's directory, where go test runs.
+const examplesRoot = "../../examples"
+
+// exampleRequiredProviders is added to a copy of an example folder that has no required_providers
+// block (resource.tf and data-source.tf snippets, as tfplugindocs embeds them): without it
+// Terraform would look for hashicorp/ncloudkms, which is not this provider.
+const exampleRequiredProviders = `terraform {
+  required_providers {
+    ncloudkms = {
+      source = "ncloudkms/ncloudkms"
+    }
+  }
+}
+`
+
+// exampleValidateTimeout bounds one terraform or go command of this test.
+const exampleValidateTimeout = 5 * time.Minute
+
+// TestAccExamples_validate runs terraform validate in a copy of every folder under examples/ that
+// holds .tf files, with the provider built from this checkout through dev_overrides, and checks
+// that terraform fmt finds nothing to change.
+func TestAccExamples_validate(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 to run the Terraform CLI")
+	}
+	terraform, err := terraformBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := filepath.Abs(examplesRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := exampleDirs(t, root)
+	if len(dirs) == 0 {
+		t.Fatalf("no folder with .tf files under %s", root)
+	}
+	cliConfig := writeDevOverridesConfig(t, buildProviderBinary(t))
+
+	t.Run("fmt", func(t *testing.T) {
+		t.Parallel()
+		out, code := runExampleCommand(t, terraform, root, cliConfig, "fmt", "-check", "-recursive", "-diff", "-no-color", ".")
+		if code != 0 {
+			t.Fatalf("terraform fmt -check -recursive examples/ wants changes (run go generate ./...):\n%s", out)
+		}
+	})
+
+	// The harness itself must be able to fail: a snippet with a wrong value is refused.
+	t.Run("an invalid snippet fails", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		writeExampleFile(t, dir, "main.tf", "resource \"ncloudkms_key\" \"bad\" {\n  name = \"bad-key\"\n  type = \"AES128\"\n}\n")
+		writeExampleFile(t, dir, "required_providers.tf", exampleRequiredProviders)
+		if out, code := runExampleCommand(t, terraform, dir, cliConfig, "validate", "-no-color"); code == 0 {
+			t.Fatalf("terraform validate accepted type = \"AES128\":\n%s", out)
+		}
+	})
+
+	for _, rel := range dirs {
+		t.Run(rel, func(t *testing.T) {
+			t.Parallel()
+			dir := copyExampleFolder(t, filepath.Join(root, rel))
+			out, code := runExampleCommand(t, terraform, dir, cliConfig, "validate", "-no-color")
+			if code != 0 {
+				t.Fatalf("terraform validate failed in examples/%s (exit %d):\n%s", rel, code, out)
+			}
+		})
+	}
+}
+
+// exampleDirs lists the folders under root that hold at least one .tf file, relative to root
+// and with forward slashes, in lexical order.
+func exampleDirs(t *testing.T, root string) []string {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == ".terraform" {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || filepath.Ext(path) != ".tf" {
+			return nil
+		}
+		rel, err := filepath.Rel(root, filepath.Dir(path))
+		if err != nil {
+			return err
+		}
+		if rel = filepath.ToSlash(rel); !slices.Contains(dirs, rel) {
+			dirs = append(dirs, rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("listing %s: %v", root, err)
+	}
+	slices.Sort(dirs)
+	return dirs
+}
+
+// copyExampleFolder copies the .tf files of one example folder (not its subfolders, which are
+// examples of their own) into a temporary folder, adding the required_providers block when the
+// example has none.
+func copyExampleFolder(t *testing.T, src string) string {
+	t.Helper()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := t.TempDir()
+	declaresProvider := false
+	for _, e := range entries {
+		if e.IsDir() || filepath.Ext(e.Name()) != ".tf" {
+			continue
+		}
+		content, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		declaresProvider = declaresProvider || strings.Contains(string(content), "required_providers")
+		writeExampleFile(t, dst, e.Name(), string(content))
+	}
+	if !declaresProvider {
+		writeExampleFile(t, dst, "zz_required_providers_for_validate.tf", exampleRequiredProviders)
+	}
+	return dst
+}
+
+func writeExampleFile(t *testing.T, dir, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// buildProviderBinary builds this checkout's provider once, into a folder that dev_overrides
+// can point at, and returns that folder.
+func buildProviderBinary(t *testing.T) string {
+	t.Helper()
+	module, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	binDir := t.TempDir()
+	binary := "terraform-provider-ncloudkms"
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("building the provider needs the go command on PATH: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), exampleValidateTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goTool, "build", "-o", filepath.Join(binDir, binary), ".")
+	cmd.Dir = module
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build of the provider failed: %v\n%s", err, out)
+	}
+	return binDir
+}
+
+// writeDevOverridesConfig writes a CLI configuration that makes Terraform use the provider in
+// binDir for ncloudkms/ncloudkms without terraform init, and returns its path.
+func writeDevOverridesConfig(t *testing.T, binDir string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "terraformrc")
+	config := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "ncloudkms/ncloudkms" = %q
+  }
+  direct {}
+}
+`, filepath.ToSlash(binDir))
+	writeExampleFile(t, filepath.Dir(path), filepath.Base(path), config)
+	return path
+}
+
+// runExampleCommand runs one Terraform command in dir with the given CLI configuration, set in
+// the command's environment only, and returns its combined output and exit code.
+func runExampleCommand(t *testing.T, terraform, dir, cliConfig string, args ...string) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), exampleValidateTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, terraform, args...)
+	cmd.Dir = dir
+	cmd.Env = append(cliEnvironment(),
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+	)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		return string(out), 0
+	}
+	if exitErr, ok := err.(*exec.ExitError); ok && ctx.Err() == nil {
+		return string(out), exitErr.ExitCode()
+	}
+	t.Fatalf("terraform %s did not finish: %v\n%s", strings.Join(args, " "), err, out)
+	return "", 0
+}
