@@ -31,7 +31,7 @@ type keyResource struct {
 	data *providerData
 }
 
-// keyResourceModel is the shared model of ncloudkms_key (see the package contract).
+// keyResourceModel is the state and plan of ncloudkms_key.
 type keyResourceModel struct {
 	ID                   types.String `tfsdk:"id"`
 	KeyTag               types.String `tfsdk:"key_tag"`
