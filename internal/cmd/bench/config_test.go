@@ -1,0 +1,95 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestChangedCount(t *testing.T) {
+	for n, want := range map[int]int{1: 1, 9: 1, 10: 1, 11: 2, 100: 10, 300: 30, 1000: 100, 1001: 101} {
+		if got := changedCount(n); got != want {
+			t.Errorf("changedCount(%d) = %d, want %d", n, got, want)
+		}
+	}
+}
+
+// keyNamePattern is the API's rule: 3-15 characters, a letter first, then letters, digits, - and _.
+var keyNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{2,14}$`)
+
+func TestKeyName_validForEveryN(t *testing.T) {
+	for _, i := range []int{0, 1, 299, 999, maxKeys - 1} {
+		if name := keyName(i); !keyNamePattern.MatchString(name) {
+			t.Errorf("keyName(%d) = %q is not a valid key name", i, name)
+		}
+	}
+	if keyName(7) != "bench-00007" {
+		t.Errorf("keyName(7) = %q", keyName(7))
+	}
+}
+
+func TestMemoFor(t *testing.T) {
+	if got := memoFor(29, 300, 2); got != "revision 2" {
+		t.Errorf("key 29 at revision 2: %q", got)
+	}
+	if got := memoFor(30, 300, 2); got != "revision 1" {
+		t.Errorf("key 30 at revision 2: %q", got)
+	}
+}
+
+func TestKeysConfig(t *testing.T) {
+	config := keysConfig(300)
+	for _, want := range []string{
+		`source = "ncloudkms/ncloudkms"`,
+		`provider "ncloudkms" {}`,
+		`resource "ncloudkms_key" "bench" {`,
+		`count           = 300`,
+		`format("bench-%05d", count.index)`,
+		`count.index < 30 ? "revision ${var.revision}" : "revision 1"`,
+		`deletion_policy = "DELETE"`,
+		`variable "revision" {`,
+	} {
+		if !strings.Contains(config, want) {
+			t.Errorf("keys configuration lacks %q:\n%s", want, config)
+		}
+	}
+	if strings.Contains(config, "max_retries =") || strings.Contains(config, "access_key =") {
+		t.Errorf("the provider block must leave retries and credentials to their defaults:\n%s", config)
+	}
+	assertBalancedBraces(t, config)
+}
+
+func TestFloorConfig(t *testing.T) {
+	config := floorConfig(1000)
+	for _, want := range []string{
+		`resource "terraform_data" "bench" {`,
+		`count = 1000`,
+		`count.index < 100 ? "revision ${var.revision}" : "revision 1"`,
+	} {
+		if !strings.Contains(config, want) {
+			t.Errorf("floor configuration lacks %q:\n%s", want, config)
+		}
+	}
+	if strings.Contains(config, "ncloudkms") {
+		t.Errorf("the floor must not use the provider:\n%s", config)
+	}
+	assertBalancedBraces(t, config)
+}
+
+func TestCLIConfig(t *testing.T) {
+	config := cliConfig(`/tmp/bench "x"/bin`)
+	if !strings.Contains(config, `"ncloudkms/ncloudkms" = "/tmp/bench \"x\"/bin"`) {
+		t.Errorf("dev_overrides line missing or badly quoted:\n%s", config)
+	}
+	if !strings.Contains(config, "direct {}") {
+		t.Errorf("other providers must still install directly:\n%s", config)
+	}
+	assertBalancedBraces(t, config)
+}
+
+func assertBalancedBraces(t *testing.T, config string) {
+	t.Helper()
+	if strings.Count(config, "{") != strings.Count(config, "}") {
+		t.Errorf("unbalanced braces:\n%s", config)
+	}
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// workspace is the temporary directory a bench writes to; nothing is written anywhere else
+// (Terraform gets it as HOME too).
+type workspace struct {
+	root      string
+	binDir    string // the built provider, named as dev_overrides expects
+	home      string
+	logDir    string // one file per Terraform command
+	cliConfig string // TF_CLI_CONFIG_FILE
+}
+
+const providerBinaryName = "terraform-provider-ncloudkms"
+
+func newWorkspace() (workspace, error) {
+	root, err := os.MkdirTemp("", "ncloudkms-bench-")
+	if err != nil {
+		return workspace{}, err
+	}
+	ws := workspace{
+		root:      root,
+		binDir:    filepath.Join(root, "bin"),
+		home:      filepath.Join(root, "home"),
+		logDir:    filepath.Join(root, "logs"),
+		cliConfig: filepath.Join(root, "terraformrc"),
+	}
+	for _, dir := range []string{ws.binDir, ws.home, ws.logDir} {
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return ws, err
+		}
+	}
+	return ws, os.WriteFile(ws.cliConfig, []byte(cliConfig(ws.binDir)), 0o644)
+}
+
+func (ws workspace) providerPath() string {
+	return filepath.Join(ws.binDir, providerBinaryName)
+}
+
+// configDirs writes the two configurations of a run with n resources.
+func (ws workspace) configDirs(n int) (keysDir, floorDir string, err error) {
+	keysDir = filepath.Join(ws.root, fmt.Sprintf("keys-%d", n))
+	floorDir = filepath.Join(ws.root, fmt.Sprintf("floor-%d", n))
+	for dir, config := range map[string]string{keysDir: keysConfig(n), floorDir: floorConfig(n)} {
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			return "", "", err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
+			return "", "", err
+		}
+	}
+	return keysDir, floorDir, nil
+}
+
+func (ws workspace) remove() error {
+	return os.RemoveAll(ws.root)
+}
