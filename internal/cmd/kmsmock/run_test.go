@@ -33,7 +33,7 @@ func startRun(t *testing.T, args ...string) (env map[string]string, stop func() 
 		}
 		env[name] = value
 	}
-	go io.Copy(io.Discard, stdoutR)
+	go func() { _, _ = io.Copy(io.Discard, stdoutR) }()
 	return env, func() int {
 		cancel()
 		select {
