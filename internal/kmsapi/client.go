@@ -15,7 +15,7 @@ import (
 
 // Defaults applied by NewClient to zero Config fields.
 const (
-	defaultMaxAttempts    = 10
+	defaultMaxAttempts    = 16
 	defaultMinBackoff     = 250 * time.Millisecond
 	defaultMaxBackoff     = 10 * time.Second
 	defaultRequestTimeout = 60 * time.Second
@@ -32,7 +32,7 @@ type Config struct {
 	AccessKey      string                                           // API key id of the account or sub account
 	SecretKey      string                                           // its secret; only ever used as the HMAC key
 	HTTPClient     *http.Client                                     // optional; default: keep-alive transport, MaxIdleConnsPerHost 64
-	MaxAttempts    int                                              // total attempts per call incl. the first; default 10
+	MaxAttempts    int                                              // total attempts per call incl. the first; default 16
 	MinBackoff     time.Duration                                    // default 250ms
 	MaxBackoff     time.Duration                                    // default 10s (cap of one wait; Retry-After may exceed it up to 60s)
 	RequestTimeout time.Duration                                    // per attempt; default 60s
@@ -115,7 +115,11 @@ func normalizeEndpoint(raw string) (string, error) {
 // newDefaultHTTPClient has its own keep-alive transport sized for many parallel resources, and
 // does not follow redirects: a redirected request would carry a signature for another URI.
 func newDefaultHTTPClient() *http.Client {
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok { // replaced by the embedding program: start from Go's defaults instead
+		base = &http.Transport{Proxy: http.ProxyFromEnvironment, ForceAttemptHTTP2: true, TLSHandshakeTimeout: 10 * time.Second}
+	}
+	transport := base.Clone()
 	transport.DisableKeepAlives = false
 	transport.MaxIdleConns = 100
 	transport.MaxIdleConnsPerHost = 64

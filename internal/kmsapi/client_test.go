@@ -51,7 +51,7 @@ func TestNewClient_defaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := client.cfg
-	if cfg.MaxAttempts != 10 || cfg.MinBackoff != 250*time.Millisecond || cfg.MaxBackoff != 10*time.Second || cfg.RequestTimeout != 60*time.Second {
+	if cfg.MaxAttempts != 16 || cfg.MinBackoff != 250*time.Millisecond || cfg.MaxBackoff != 10*time.Second || cfg.RequestTimeout != 60*time.Second {
 		t.Errorf("defaults: %+v", cfg)
 	}
 	if client.endpoint != "https://ocapi.ncloud.com/kms/v1" {

@@ -8,14 +8,22 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
 // clockSkewLimit is how far the gateway lets a request timestamp drift before it answers 401.
 const clockSkewLimit = 5 * time.Minute
 
-// maxBodyExcerpt bounds how much of a non-JSON error body ends up in a message.
-const maxBodyExcerpt = 200
+// Bounds on what an error answer can put into a message (a server, a proxy or an attacker on the
+// path may send megabytes): a non-JSON body or a "details" text, the API code, the message, the
+// request id.
+const (
+	maxBodyExcerpt     = 200
+	maxCodeLength      = 100
+	maxMessageLength   = 500
+	maxRequestIDLength = 100
+)
 
 // APIError is the one error type of this package: an HTTP answer other than success, or a
 // transport failure (StatusCode 0). Every text in it has had the credentials and the request
@@ -47,7 +55,7 @@ func (e *APIError) Error() string {
 	}
 	b.WriteString(e.describe())
 	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+		fmt.Fprintf(&b, " (request id %s)", bounded(e.RequestID, maxRequestIDLength))
 	}
 	if e.note != "" {
 		b.WriteString("; " + e.note)
@@ -61,31 +69,51 @@ func (e *APIError) Unwrap() error { return e.cause }
 func (e *APIError) describe() string {
 	switch {
 	case e.StatusCode == 0:
-		return e.Message
-	case e.StatusCode == http.StatusUnauthorized && e.ClockSkew != 0:
-		return fmt.Sprintf("HTTP 401: the request timestamp was rejected: this machine's clock is %s %s the KMS server's clock "+
-			"(measured from the response Date header), and NCloud refuses requests whose timestamp is 5 minutes or more off. "+
-			"Check this machine's clock (enable NTP time synchronisation) and try again. Server answer: %s",
-			e.ClockSkew.Abs(), aheadOrBehind(e.ClockSkew), e.serverAnswer())
-	case e.StatusCode == http.StatusUnauthorized:
-		return "HTTP 401: the credentials were rejected: check the access key and the secret key (and that the key pair is active). " +
-			"Server answer: " + e.serverAnswer()
-	case e.StatusCode == http.StatusForbidden:
-		return "HTTP 403: these credentials are not allowed to make this call: check the sub account's KMS policy. " +
-			"Server answer: " + e.serverAnswer()
+		return bounded(e.Message, maxMessageLength+maxBodyExcerpt)
+	case e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden:
+		return fmt.Sprintf("HTTP %d: %s Server answer: %s", e.StatusCode, e.authReason(), e.serverAnswer())
 	default:
 		return fmt.Sprintf("HTTP %d %s", e.StatusCode, e.serverAnswer())
 	}
 }
 
-func (e *APIError) serverAnswer() string {
+// Advice tells the user what to do about an authentication or permission failure (401, 403), in
+// a sentence or two; "" for any other error. Diagnostics that quote only the API's code and
+// message add it, so that a stale clock or a wrong key is named as such.
+func (e *APIError) Advice() string {
+	reason := e.authReason()
+	if reason == "" {
+		return ""
+	}
+	return strings.ToUpper(reason[:1]) + reason[1:]
+}
+
+// authReason explains a 401 or 403 in lower case; "" for other statuses.
+func (e *APIError) authReason() string {
 	switch {
-	case e.Code != "" && e.Message != "":
-		return e.Code + ": " + e.Message
-	case e.Code != "":
-		return e.Code
+	case e.StatusCode == http.StatusUnauthorized && e.ClockSkew != 0:
+		return fmt.Sprintf("the request timestamp was rejected: this machine's clock is %s %s the KMS server's clock "+
+			"(measured from the response Date header), and NCloud refuses requests whose timestamp is 5 minutes or more off. "+
+			"Check this machine's clock (enable NTP time synchronisation) and try again.",
+			e.ClockSkew.Abs(), aheadOrBehind(e.ClockSkew))
+	case e.StatusCode == http.StatusUnauthorized:
+		return "the credentials were rejected: check the access key and the secret key (and that the key pair is active)."
+	case e.StatusCode == http.StatusForbidden:
+		return "these credentials are not allowed to make this call: check the sub account's KMS policy."
 	default:
-		return e.Message
+		return ""
+	}
+}
+
+func (e *APIError) serverAnswer() string {
+	code, message := bounded(e.Code, maxCodeLength), bounded(e.Message, maxMessageLength+maxBodyExcerpt)
+	switch {
+	case code != "" && message != "":
+		return code + ": " + message
+	case code != "":
+		return code
+	default:
+		return message
 	}
 }
 
@@ -106,25 +134,35 @@ func asAPIError(err error) (*APIError, bool) {
 // IsNotFound reports a 404: the key tag is unknown or the key is finally deleted.
 func IsNotFound(err error) bool {
 	e, ok := asAPIError(err)
-	return ok && (e.StatusCode == http.StatusNotFound || (e.StatusCode != 0 && e.Code == "NOT_FOUND"))
+	return ok && e.hasClass(http.StatusNotFound, "NOT_FOUND")
 }
 
 // IsInvalidStatus reports a 422: the call is not allowed in the key's current status.
 func IsInvalidStatus(err error) bool {
 	e, ok := asAPIError(err)
-	return ok && (e.StatusCode == http.StatusUnprocessableEntity || (e.StatusCode != 0 && e.Code == "UNPROCESSABLE_ENTITY"))
+	return ok && e.hasClass(http.StatusUnprocessableEntity, "UNPROCESSABLE_ENTITY")
 }
 
 // IsConflict reports a 409: the key name is already used.
 func IsConflict(err error) bool {
 	e, ok := asAPIError(err)
-	return ok && (e.StatusCode == http.StatusConflict || (e.StatusCode != 0 && e.Code == "CONFLICT"))
+	return ok && e.hasClass(http.StatusConflict, "CONFLICT")
 }
 
 // IsThrottled reports a 429.
 func IsThrottled(err error) bool {
 	e, ok := asAPIError(err)
-	return ok && (e.StatusCode == http.StatusTooManyRequests || (e.StatusCode != 0 && e.Code == "TOO_MANY_REQUESTS"))
+	return ok && e.hasClass(http.StatusTooManyRequests, "TOO_MANY_REQUESTS")
+}
+
+// hasClass reports the HTTP status of a class or, for a failure that a 2xx answer reports in its
+// code, the API code of that class. The status of an error answer decides alone (API reference
+// §9): a 500 whose body says NOT_FOUND is a server fault to retry, not a deleted key.
+func (e *APIError) hasClass(status int, code string) bool {
+	if e.StatusCode >= 200 && e.StatusCode <= 299 {
+		return e.Code == code
+	}
+	return e.StatusCode == status
 }
 
 // IsAuthFailure reports a 401 or 403: credentials, clock or permissions.
@@ -182,8 +220,9 @@ type nestedError struct {
 }
 
 // parseErrorBody extracts an API code and message from a failure body. A body that is not one of
-// the known JSON shapes becomes the message, trimmed and truncated.
-func parseErrorBody(status int, body []byte) (code, message string) {
+// the known JSON shapes becomes the message. Every text goes through clean (which removes the
+// secrets) before it is cut to length, so that a cut can never leave part of a secret behind.
+func parseErrorBody(status int, body []byte, clean func(string) string) (code, message string) {
 	var parsed errorBody
 	if json.Unmarshal(body, &parsed) == nil {
 		code = firstNonEmpty(parsed.Code, parsed.ErrorCode)
@@ -201,31 +240,32 @@ func parseErrorBody(status int, body []byte) (code, message string) {
 				message = firstNonEmpty(flexString(message), text)
 			}
 		}
-		if details != "" {
-			message = strings.TrimSpace(message + " (" + truncate(details, maxBodyExcerpt) + ")")
+		code, message = truncate(clean(code), maxCodeLength), truncate(clean(message), maxMessageLength)
+		if details = truncate(clean(details), maxBodyExcerpt); details != "" {
+			message = strings.TrimSpace(message + " (" + details + ")")
 		}
 		if code != "" || message != "" {
 			return code, message
 		}
 	}
-	text := strings.TrimSpace(string(body))
-	if text == "" {
-		return "", http.StatusText(status)
+	if text := truncate(clean(string(body)), maxBodyExcerpt); text != "" {
+		return "", text
 	}
-	return "", truncate(strings.Join(strings.Fields(text), " "), maxBodyExcerpt)
+	return "", http.StatusText(status)
 }
 
 // newHTTPError builds the error for a non-success answer, removing the secrets from every text
 // the server sent back.
 func newHTTPError(method, path string, resp *http.Response, body []byte, now time.Time, redact func(string) string) *APIError {
-	code, message := parseErrorBody(resp.StatusCode, body)
+	clean := func(s string) string { return redact(singleLine(s)) }
+	code, message := parseErrorBody(resp.StatusCode, body, clean)
 	e := &APIError{
 		Method:     method,
 		Path:       path,
 		StatusCode: resp.StatusCode,
-		Code:       redact(code),
-		Message:    redact(message),
-		RequestID:  redact(resp.Header.Get(headerRequestID)),
+		Code:       code,
+		Message:    message,
+		RequestID:  truncate(clean(resp.Header.Get(headerRequestID)), maxRequestIDLength),
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
@@ -234,6 +274,21 @@ func newHTTPError(method, path string, resp *http.Response, body []byte, now tim
 		e.ClockSkew = measureClockSkew(resp.Header, now)
 	}
 	return e
+}
+
+// singleLine makes server text safe to print on one line: invalid UTF-8 becomes U+FFFD, and runs
+// of white space, control and format characters (newlines, terminal escapes, bidi overrides)
+// become one space. Nothing is dropped outright, so that no two pieces of text join up.
+func singleLine(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	}), " ")
+}
+
+// bounded is s on one line and at most limit bytes, for texts that were not built by newHTTPError.
+func bounded(s string, limit int) string {
+	return truncate(singleLine(s), limit)
 }
 
 // measureClockSkew returns server time minus local time when it reaches the gateway's limit,

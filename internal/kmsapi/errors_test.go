@@ -31,7 +31,7 @@ func TestParseErrorBody_everyShape(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, message := parseErrorBody(tt.status, []byte(tt.body))
+			code, message := parseErrorBody(tt.status, []byte(tt.body), singleLine)
 			if code != tt.wantCode || message != tt.wantMessage {
 				t.Errorf("got (%q, %q), want (%q, %q)", code, message, tt.wantCode, tt.wantMessage)
 			}
@@ -93,6 +93,14 @@ func TestAPIError_classifiers(t *testing.T) {
 		{err: &APIError{StatusCode: 0, cause: syscall.ECONNRESET}, retryable: true},
 		{err: &APIError{StatusCode: 0, cause: context.Canceled, stopped: true}},
 		{err: errors.New("plain")},
+		// The status of an error answer decides, whatever code its body names.
+		{err: &APIError{StatusCode: 500, Code: "NOT_FOUND"}, retryable: true},
+		{err: &APIError{StatusCode: 503, Code: "TOO_MANY_REQUESTS"}, retryable: true},
+		{err: &APIError{StatusCode: 400, Code: "CONFLICT"}},
+		{err: &APIError{StatusCode: 401, Code: "UNPROCESSABLE_ENTITY"}, auth: true},
+		// A failure reported inside a 2xx envelope has only its code to go by.
+		{err: &APIError{StatusCode: 200, Code: "NOT_FOUND"}, notFound: true},
+		{err: &APIError{StatusCode: 200, Code: "CONFLICT"}, conflict: true},
 	}
 	for _, tt := range tests {
 		got := []bool{IsNotFound(tt.err), IsInvalidStatus(tt.err), IsConflict(tt.err), IsThrottled(tt.err), IsAuthFailure(tt.err), IsRetryable(tt.err)}
@@ -150,5 +158,57 @@ func TestAPIError_transportErrorKeepsCause(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "GET /kms/v1/keys/tag") {
 		t.Errorf("error %q does not name the call", err)
+	}
+}
+
+func TestAPIError_adviceNamesTheCause(t *testing.T) {
+	tests := []struct {
+		err  *APIError
+		want string // "" means no advice
+	}{
+		{&APIError{StatusCode: 401, ClockSkew: 10 * time.Minute}, "The request timestamp was rejected: this machine's clock is 10m0s behind"},
+		{&APIError{StatusCode: 401, ClockSkew: -7 * time.Minute}, "this machine's clock is 7m0s ahead of the KMS server's clock"},
+		{&APIError{StatusCode: 401}, "The credentials were rejected: check the access key and the secret key"},
+		{&APIError{StatusCode: 403}, "These credentials are not allowed to make this call: check the sub account's KMS policy."},
+		{&APIError{StatusCode: 404, Code: "NOT_FOUND"}, ""},
+		{&APIError{StatusCode: 0, Message: "connection refused"}, ""},
+	}
+	for _, tt := range tests {
+		got := tt.err.Advice()
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("HTTP %d: Advice() = %q, want %q", tt.err.StatusCode, got, tt.want)
+		}
+		if got != "" && !strings.Contains(tt.err.Error(), strings.ToLower(got[:1])+got[1:]) {
+			t.Errorf("Error() %q does not carry the advice %q", tt.err.Error(), got)
+		}
+	}
+}
+
+// A secret that a cut would split is removed before the cut, so no part of it survives.
+func TestNewHTTPError_redactsBeforeCutting(t *testing.T) {
+	secret := "cutSecretKey0123456789abcdefghijABCDEFGHIJ"
+	bodies := map[string]string{
+		"text":    strings.Repeat("0", maxBodyExcerpt-10) + secret,
+		"details": `{"code":"X","msg":"m","details":"` + strings.Repeat("d", maxBodyExcerpt-10) + secret + `"}`,
+		"message": `{"code":"X","msg":"` + strings.Repeat("m", maxMessageLength-10) + secret + `"}`,
+	}
+	for name, body := range bodies {
+		e := newHTTPError("GET", "/kms/v1/keys", &http.Response{StatusCode: 500, Header: http.Header{}}, []byte(body), time.Now(), redactor(secret))
+		if msg := e.Error(); strings.Contains(msg, secret[:8]) {
+			t.Errorf("%s: %q keeps part of the secret", name, msg)
+		}
+	}
+}
+
+func TestNewHTTPError_boundedSingleLine(t *testing.T) {
+	body := `{"code":"` + strings.Repeat("C", 1000) + `","msg":"line one\nline two\u001b[31m` + strings.Repeat("m", 5000) + `"}`
+	resp := &http.Response{StatusCode: 502, Header: http.Header{}}
+	resp.Header.Set("x-ncp-request-id", strings.Repeat("r", 1000))
+	msg := newHTTPError("GET", "/kms/v1/keys", resp, []byte(body), time.Now(), redactor()).Error()
+	if len(msg) > 1200 {
+		t.Errorf("Error() is %d bytes long", len(msg))
+	}
+	if strings.ContainsAny(msg, "\n\x1b") || !strings.Contains(msg, "line one line two [31m") {
+		t.Errorf("Error() is not one clean line: %q", msg)
 	}
 }

@@ -71,7 +71,7 @@ func (c *Client) CreateKey(ctx context.Context, in CreateKeyInput) (*Key, error)
 		mayExist = true
 		key, lookupErr := c.findEnabledKey(ctx, in.KeyName)
 		if lookupErr != nil {
-			return false, nil // a later attempt answers 409 if the key exists, and is handled below
+			return false, nil //nolint:nilerr // a failed lookup is not the call's error: a later attempt answers 409 if the key exists, handled below
 		}
 		mayExist = false
 		if key != nil {

@@ -10,6 +10,7 @@ import (
 // faults, signature check, then the model. The journal entry is completed before anything is sent.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	call := s.journal.begin(r.Method, r.URL.Path, r.URL.RawQuery)
+	s.signatures.record(r.Header.Get(headerSignature))
 	if !sleep(r.Context(), time.Duration(s.latency.Load())) {
 		return // the client went away; its call stays with status 0
 	}

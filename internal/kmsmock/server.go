@@ -31,6 +31,7 @@ type Options struct {
 	RateLimit            float64       // requests per second (token bucket), 0 = none; over the limit: 429 + Retry-After
 	Faults               RandomFaults  // random faults
 	Start                time.Time     // initial mock clock; zero = time.Now()
+	RecordSignatures     bool          // keep every signature header received, for Signatures()
 }
 
 // Server is one mock KMS account with its keys, clock, journal and fault settings.
@@ -38,12 +39,13 @@ type Options struct {
 type Server struct {
 	accessKey, secretKey string
 
-	clock   *clock
-	store   *store
-	journal journal
-	faults  faultInjector
-	limiter *tokenBucket
-	latency atomic.Int64 // time.Duration
+	clock      *clock
+	store      *store
+	journal    journal
+	signatures signatureLog
+	faults     faultInjector
+	limiter    *tokenBucket
+	latency    atomic.Int64 // time.Duration
 
 	connections atomic.Int64
 	mu          sync.Mutex
@@ -65,6 +67,7 @@ func New(opts Options) *Server {
 	if s.secretKey == "" {
 		s.secretKey = DefaultSecretKey
 	}
+	s.signatures.enabled = opts.RecordSignatures
 	s.store = newStore(s.clock)
 	s.faults.setRandom(opts.Faults)
 	s.latency.Store(int64(opts.Latency))

@@ -64,7 +64,8 @@ func (d *keyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 			"key_tag": schema.StringAttribute{
 				Optional:            true,
 				Computed:            true,
-				MarkdownDescription: "The key tag to look up. Set this or `name`.",
+				MarkdownDescription: "The key tag to look up (64 hexadecimal characters). Set this or `name`.",
+				Validators:          []validator.String{keyTagValidator{}},
 			},
 			"name": schema.StringAttribute{
 				Optional: true,

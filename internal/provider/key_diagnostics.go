@@ -287,8 +287,12 @@ func apiErrorTail(err error) string {
 	if requestID == "" {
 		requestID = "(none)"
 	}
-	return fmt.Sprintf("API answer to %s %s (HTTP %d, %d attempt(s)): code %s, message %q, request id %s",
-		apiErr.Method, apiErr.Path, apiErr.StatusCode, apiErr.Attempts, apiErr.Code, apiErr.Message, requestID)
+	advice := apiErr.Advice() // what to do about a 401 or 403, which code and message alone do not say
+	if advice != "" {
+		advice += " "
+	}
+	return fmt.Sprintf("%sAPI answer to %s %s (HTTP %d, %d attempt(s)): code %s, message %q, request id %s",
+		advice, apiErr.Method, apiErr.Path, apiErr.StatusCode, apiErr.Attempts, apiErr.Code, apiErr.Message, requestID)
 }
 
 // formatTime renders a time the way the resource's attributes do: RFC 3339 in UTC.

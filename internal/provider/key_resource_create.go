@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -31,6 +32,16 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	}()
 	// The replacement marker of the plan (see replacedKeyTag) says nothing about the new key.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyTagPrivateKey, nil)...)
+
+	// A stop (Ctrl-C) must not cut a create short once it has begun: a key the server made must reach
+	// the state whole, neither orphaned nor saved tainted. The calls end their own way, within a grace period.
+	if err := ctx.Err(); err != nil {
+		resp.Diagnostics.AddError("Key creation failed",
+			fmt.Sprintf("Key %q was not created: Terraform stopped the operation before it began (%v).", plan.Name.ValueString(), err))
+		return
+	}
+	ctx, finish := finishDespiteStop(ctx, stopGracePeriod)
+	defer finish()
 
 	if plan.RestoreIfPending.ValueBool() {
 		existing, err := client.FindKeyByName(ctx, plan.Name.ValueString())
@@ -73,6 +84,24 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	}
 	state.setFromKey(read)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// stopGracePeriod is how long a create (or delete) that has begun changing a key may go on after
+// Terraform stopped the provider, so that what the server did is recorded in the state.
+const stopGracePeriod = 30 * time.Second
+
+// finishDespiteStop returns a context that ctx's end does not end at once, but only grace later.
+// Values (loggers) pass through. Call the returned function when done.
+func finishDespiteStop(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	detached, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stopWatching := context.AfterFunc(ctx, func() {
+		timer := time.AfterFunc(grace, cancel)
+		context.AfterFunc(detached, func() { timer.Stop() })
+	})
+	return detached, func() {
+		stopWatching()
+		cancel()
+	}
 }
 
 // incompleteCreatePrivateKey marks a key whose create stopped part-way and which Terraform therefore

@@ -39,6 +39,15 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	}
 	client := r.data.client
 
+	// A stop (Ctrl-C) does not cut a deletion short once it has begun: cancelling the final DELETE
+	// after the server carried it out would leave in the state a key that is gone.
+	if err := ctx.Err(); err != nil {
+		resp.Diagnostics.AddError(summaryKeyDeletionRequestFailed, deletionRequestFailedDetail(key, err))
+		return
+	}
+	ctx, finish := finishDespiteStop(ctx, stopGracePeriod)
+	defer finish()
+
 	destroyAt := state.DeletionScheduledFor.ValueString()
 	requestedNow := false
 	if state.Status.ValueString() != kmsapi.StatusRevoke {

@@ -196,6 +196,11 @@ func (r *keyResource) nameHolder(ctx context.Context, name, exceptTag string, di
 	}
 	keys, err := r.data.keyNames.Keys(ctx)
 	if err != nil {
+		if isUnauthenticated(err) {
+			diags.AddError(summaryAuthenticationFailed,
+				authenticationFailedDetail(fmt.Sprintf("list the keys of this account to check that the name %q is free", name), err))
+			return nil
+		}
 		diags.AddWarning(summaryKeyNameCheckFailed, nameCheckFailedDetail(name, err))
 		return nil
 	}

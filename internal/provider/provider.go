@@ -86,13 +86,21 @@ func (p *ncloudKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"access_key": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "NCloud API access key. When unset: the environment variable `" + envAccessKey +
-					"`, then `" + envAccessKeyID + "`, then `" + configureFileAccessKey + "` in `~/" + configureFileRelPath + "`.",
+					"`, then `" + envAccessKeyID + "`, then `" + configureFileAccessKey + "` in `~/" + configureFileRelPath + "`. " +
+					"Must not be empty.",
+				Validators: []validator.String{credentialValidator{fallbacks: fmt.Sprintf(
+					"the environment variables %s and %s, then %s in ~/%s",
+					envAccessKey, envAccessKeyID, configureFileAccessKey, configureFileRelPath)}},
 			},
 			"secret_key": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
 				MarkdownDescription: "NCloud API secret key. When unset: the environment variable `" + envSecretKey +
-					"`, then `" + envSecretAccessKey + "`, then `" + configureFileSecretKey + "` in `~/" + configureFileRelPath + "`.",
+					"`, then `" + envSecretAccessKey + "`, then `" + configureFileSecretKey + "` in `~/" + configureFileRelPath + "`. " +
+					"Must not be empty.",
+				Validators: []validator.String{credentialValidator{fallbacks: fmt.Sprintf(
+					"the environment variables %s and %s, then %s in ~/%s",
+					envSecretKey, envSecretAccessKey, configureFileSecretKey, configureFileRelPath)}},
 			},
 			"site": schema.StringAttribute{
 				Optional: true,
@@ -123,6 +131,8 @@ func (p *ncloudKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					description: "must be an https:// URL, or http:// on a loopback host",
 					summary:     "Invalid endpoint",
 					problem:     endpointProblem,
+					show:        redactEndpoint,
+					holdsSecret: func(raw string) bool { return redactEndpoint(raw) != raw },
 				}},
 			},
 			"max_retries": schema.Int64Attribute{
@@ -287,6 +297,11 @@ type settingValidator struct {
 	description string
 	summary     string
 	problem     func(string) string
+	show        func(string) string // optional: how the value appears in the message (e.g. without a password)
+	// holdsSecret (optional) tells a value with a secret in it. Its error then names the attribute
+	// in words only: an error attached to the attribute makes Terraform print the configuration
+	// line, secret included.
+	holdsSecret func(string) bool
 }
 
 func (v settingValidator) Description(_ context.Context) string           { return v.description }
@@ -296,8 +311,19 @@ func (v settingValidator) ValidateString(_ context.Context, req validator.String
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if problem := v.problem(req.ConfigValue.ValueString()); problem != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary,
-			fmt.Sprintf("%s = %q: %s", req.Path, req.ConfigValue.ValueString(), problem))
+	value := req.ConfigValue.ValueString()
+	problem := v.problem(value)
+	if problem == "" {
+		return
 	}
+	shown := value
+	if v.show != nil {
+		shown = v.show(value)
+	}
+	detail := fmt.Sprintf("%s = %q: %s", req.Path, shown, problem)
+	if v.holdsSecret != nil && v.holdsSecret(value) {
+		resp.Diagnostics.AddError(v.summary, detail)
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, v.summary, detail)
 }

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Environment variables the provider reads (DESIGN §3). NCLOUD_REGION is deliberately absent:
@@ -64,9 +65,11 @@ var publicHostByKeyBoundary = map[string]string{
 	keyBoundaryJapan:  "ocapi-jp.ncloud.com",
 }
 
-// Retry and timeout defaults; max_retries counts the attempts after the first.
+// Retry and timeout defaults; max_retries counts the attempts after the first. 15 retries keep a
+// call alive through a long stretch of throttling (a third of the attempts failing leaves about
+// one call in 10^8 giving up), and the 10 s cap on one wait bounds it at about two minutes.
 const (
-	defaultMaxRetries     = 9
+	defaultMaxRetries     = 15
 	maxMaxRetries         = 50
 	defaultRequestTimeout = "60s"
 )
@@ -240,6 +243,11 @@ func keyBoundaryProblem(boundary string) string {
 func endpointProblem(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
+		// A url.Error repeats the whole URL, password included; its cause does not.
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err
+		}
 		return fmt.Sprintf("it is not a valid URL (%v).", err)
 	}
 	switch {
@@ -263,13 +271,33 @@ func endpointProblem(raw string) string {
 	}
 }
 
-// redactEndpoint hides a password written into an endpoint URL before it goes into a message.
+// redactEndpoint hides a password written into an endpoint URL before it goes into a message,
+// also when the URL does not parse (then everything before the host's "@" goes).
 func redactEndpoint(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
+	if err == nil {
+		if u.User == nil {
+			return raw
+		}
+		return u.Redacted()
+	}
+	scheme, rest, found := strings.Cut(raw, "://")
+	if !found {
+		scheme, rest = "", raw
+	}
+	authority, path, _ := strings.Cut(rest, "/")
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
 		return raw
 	}
-	return u.Redacted()
+	redacted := "xxxxx" + authority[at:]
+	if path != "" || strings.Contains(rest, "/") {
+		redacted += "/" + path
+	}
+	if found {
+		redacted = scheme + "://" + redacted
+	}
+	return redacted
 }
 
 // isLoopbackHost reports whether host (without port or brackets) names this machine.
@@ -285,7 +313,7 @@ func isLoopbackHost(host string) bool {
 func parseRequestTimeout(text string) (time.Duration, error) {
 	d, err := time.ParseDuration(text)
 	if err != nil {
-		return 0, fmt.Errorf("request_timeout %q is not a duration such as \"60s\" or \"2m\": %v", text, err)
+		return 0, fmt.Errorf("request_timeout %q is not a duration such as \"60s\" or \"2m\": %w", text, err)
 	}
 	if d <= 0 {
 		return 0, fmt.Errorf("request_timeout must be positive; got %q", text)
@@ -302,32 +330,70 @@ type credentials struct {
 // resolveCredentials looks for each key in the attribute, then in the two environment variables,
 // then in ~/.ncloud/configure. When a key is found nowhere, the one error lists every place.
 func resolveCredentials(accessKeyAttr, secretKeyAttr string, env configEnvironment) (credentials, *configProblem) {
-	creds := credentials{
-		AccessKey: firstNonEmptySetting(accessKeyAttr, env.Getenv(envAccessKey), env.Getenv(envAccessKeyID)),
-		SecretKey: firstNonEmptySetting(secretKeyAttr, env.Getenv(envSecretKey), env.Getenv(envSecretAccessKey)),
-	}
-	if creds.AccessKey != "" && creds.SecretKey != "" {
-		return creds, nil
-	}
+	access := firstFoundSetting(
+		foundSetting{accessKeyAttr, "the provider's access_key attribute"},
+		foundSetting{env.Getenv(envAccessKey), "the environment variable " + envAccessKey},
+		foundSetting{env.Getenv(envAccessKeyID), "the environment variable " + envAccessKeyID})
+	secret := firstFoundSetting(
+		foundSetting{secretKeyAttr, "the provider's secret_key attribute"},
+		foundSetting{env.Getenv(envSecretKey), "the environment variable " + envSecretKey},
+		foundSetting{env.Getenv(envSecretAccessKey), "the environment variable " + envSecretAccessKey})
 
 	filePath := ""
 	var fileErr error
-	if env.HomeDir != "" {
+	if (access.value == "" || secret.value == "") && env.HomeDir != "" {
 		filePath = filepath.Join(env.HomeDir, filepath.FromSlash(configureFileRelPath))
 		var fromFile credentials
 		fromFile, fileErr = readConfigureFile(filePath)
-		if creds.AccessKey == "" {
-			creds.AccessKey = fromFile.AccessKey
+		if access.value == "" {
+			access = foundSetting{fromFile.AccessKey, configureFileAccessKey + " in " + filePath}
 		}
-		if creds.SecretKey == "" {
-			creds.SecretKey = fromFile.SecretKey
+		if secret.value == "" {
+			secret = foundSetting{fromFile.SecretKey, configureFileSecretKey + " in " + filePath}
 		}
 	}
-	if creds.AccessKey != "" && creds.SecretKey != "" {
-		return creds, nil
+	creds := credentials{AccessKey: access.value, SecretKey: secret.value}
+	if creds.AccessKey == "" || creds.SecretKey == "" {
+		return creds, &configProblem{Summary: "Missing NCloud API credentials",
+			Detail: missingCredentialsDetail(creds, filePath, fileErr, env.HomeDirErr)}
 	}
-	return creds, &configProblem{Summary: "Missing NCloud API credentials",
-		Detail: missingCredentialsDetail(creds, filePath, fileErr, env.HomeDirErr)}
+	if problem := credentialWhiteSpaceProblem("access key", access); problem != nil {
+		return creds, problem
+	}
+	if problem := credentialWhiteSpaceProblem("secret key", secret); problem != nil {
+		return creds, problem
+	}
+	return creds, nil
+}
+
+// foundSetting is a setting's value with the place it was read from, for messages.
+type foundSetting struct {
+	value  string
+	source string
+}
+
+func firstFoundSetting(candidates ...foundSetting) foundSetting {
+	for _, c := range candidates {
+		if c.value != "" {
+			return c
+		}
+	}
+	return foundSetting{}
+}
+
+// credentialWhiteSpaceProblem refuses a key with white space or control characters, which no NCloud
+// API key has: typically the newline of a file read with file(). Left in, it would end as an
+// "invalid signature" 401 or a header the HTTP client refuses to send. The message names where
+// the key came from but never shows it, and it is attached to no attribute: Terraform prints the
+// configuration line of an attribute error, which for a literal secret_key holds the key.
+func credentialWhiteSpaceProblem(what string, key foundSetting) *configProblem {
+	if !strings.ContainsFunc(key.value, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
+		return nil
+	}
+	return &configProblem{Summary: "Invalid NCloud API credentials",
+		Detail: fmt.Sprintf("The %s from %s contains white space or a control character (often the trailing newline "+
+			"of a file read with file()); NCloud API keys have none. Remove it, for example with trimspace(file(...)).",
+			what, key.source)}
 }
 
 func missingCredentialsDetail(found credentials, filePath string, fileErr, homeDirErr error) string {
@@ -391,15 +457,6 @@ func readConfigureFile(path string) (credentials, error) {
 		}
 	}
 	return creds, scanner.Err()
-}
-
-func firstNonEmptySetting(values ...string) string {
-	for _, v := range values {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 // settingChoices renders allowed values for an error message: "a", "b", "c".

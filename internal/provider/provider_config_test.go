@@ -233,7 +233,7 @@ func TestProviderConfig_resolveProviderSettings(t *testing.T) {
 			t.Fatalf("problems: %+v", problems)
 		}
 		want := providerSettings{Endpoint: "https://ocapi.ncloud.com/kms/v1", AccessKey: "AK", SecretKey: "SK",
-			MaxAttempts: 10, RequestTimeout: 60 * time.Second}
+			MaxAttempts: 16, RequestTimeout: 60 * time.Second}
 		if got != want {
 			t.Fatalf("got %+v, want %+v", got, want)
 		}
@@ -279,5 +279,48 @@ func TestProviderConfig_readConfigureFile(t *testing.T) {
 	got, err := readConfigureFile(filepath.Join(home, ".ncloud", "configure"))
 	if err != nil || got.AccessKey != "AK=with=equals" || got.SecretKey != "SK" {
 		t.Fatalf("got %+v, %v", got, err)
+	}
+}
+
+func TestProviderConfig_credentialWithWhiteSpace(t *testing.T) {
+	const secret = "SKWITHNEWLINE0000001"
+	tests := []struct {
+		name, accessKey, secretKey string
+		vars                       map[string]string
+		file                       string
+		wantSource                 string
+	}{
+		{name: "attribute with a trailing newline", accessKey: "AK", secretKey: secret + "\n",
+			wantSource: "secret key from the provider's secret_key attribute"},
+		{name: "environment with a space", vars: map[string]string{envAccessKey: " AK", envSecretKey: secret},
+			wantSource: "access key from the environment variable " + envAccessKey},
+		{name: "SDK environment with a tab", vars: map[string]string{envAccessKey: "AK", envSecretAccessKey: secret + "\t"},
+			wantSource: "secret key from the environment variable " + envSecretAccessKey},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, problem := resolveCredentials(tt.accessKey, tt.secretKey, fakeEnvironment(t, tt.vars, tt.file))
+			if problem == nil || problem.Summary != "Invalid NCloud API credentials" || problem.Attribute != "" {
+				t.Fatalf("problem = %+v", problem)
+			}
+			if !strings.Contains(problem.Detail, tt.wantSource) || strings.Contains(problem.Detail, secret) {
+				t.Errorf("detail does not name %q, or shows the key:\n%s", tt.wantSource, problem.Detail)
+			}
+		})
+	}
+}
+
+func TestProviderConfig_endpointPasswordNeverShown(t *testing.T) {
+	for _, endpoint := range []string{
+		"https://user:hunter2@ocapi.ncloud.com/kms/v1",
+		"https://user:hunter2@ocapi.ncloud.com:port/kms/v1", // does not parse
+		"https://user:hunter2@exa mple.com",                 // does not parse either
+	} {
+		if got := redactEndpoint(endpoint); strings.Contains(got, "hunter2") || !strings.Contains(got, "ocapi.ncloud.com") && !strings.Contains(got, "exa mple.com") {
+			t.Errorf("redactEndpoint(%q) = %q", endpoint, got)
+		}
+		if got := endpointProblem(endpoint); strings.Contains(got, "hunter2") {
+			t.Errorf("endpointProblem(%q) = %q shows the password", endpoint, got)
+		}
 	}
 }

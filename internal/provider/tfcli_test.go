@@ -21,6 +21,8 @@ package provider
 //	wd.Destroy()                             // terraform destroy -auto-approve -json
 //	wd.StateResource("ncloudkms_key.this")   // attributes from terraform.tfstate, nil when absent
 //	wd.SkipBelow("1.7.0", "removed blocks")  // skips the test on an older Terraform
+//	p := wd.Start("apply", "-auto-approve")  // runs in the background: p.Cmd.Process.Signal(os.Interrupt)
+//	res = p.Wait()                           // its tfResult (exit code -1 when a signal ended it)
 //
 // The Terraform binary is TF_ACC_TERRAFORM_PATH, else `terraform` on PATH. The CLI runs with
 // CHECKPOINT_DISABLE=1, TF_IN_AUTOMATION=1, TF_INPUT=0 and an empty CLI configuration file, so
@@ -221,23 +223,52 @@ func (w *tfWorkdir) Destroy(args ...string) tfResult {
 // Run runs one Terraform command with -json (after init, on first use) against a fresh provider instance.
 func (w *tfWorkdir) Run(command string, args ...string) tfResult {
 	w.t.Helper()
-	if !w.initialized {
-		res := w.run("init", "-input=false", "-no-color")
-		if res.Failed() {
-			w.t.Fatalf("terraform init failed (exit %d):\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
-		}
-		w.initialized = true
-	}
+	w.init()
 	return w.run(command, append([]string{"-json", "-input=false"}, args...)...)
+}
+
+// init runs terraform init once per working directory.
+func (w *tfWorkdir) init() {
+	w.t.Helper()
+	if w.initialized {
+		return
+	}
+	res := w.run("init", "-input=false", "-no-color")
+	if res.Failed() {
+		w.t.Fatalf("terraform init failed (exit %d):\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
+	}
+	w.initialized = true
 }
 
 func (w *tfWorkdir) run(command string, args ...string) tfResult {
 	w.t.Helper()
+	return w.start(command, args...).Wait()
+}
+
+// tfProcess is a Terraform command that is still running, for tests that signal it (Cmd.Process).
+type tfProcess struct {
+	Cmd            *exec.Cmd
+	w              *tfWorkdir
+	command        string
+	stdout, stderr *bytes.Buffer
+	ctx            context.Context // ends at tfCommandTimeout
+	cancel         context.CancelFunc
+	stopProvider   func()
+}
+
+// Start starts one Terraform command with -json like Run (init first, on first use) and returns
+// without waiting for it; Wait collects its result.
+func (w *tfWorkdir) Start(command string, args ...string) *tfProcess {
+	w.t.Helper()
+	w.init()
+	return w.start(command, append([]string{"-json", "-input=false"}, args...)...)
+}
+
+func (w *tfWorkdir) start(command string, args ...string) *tfProcess {
+	w.t.Helper()
 	reattach, stop := serveProviderForCLI(w.t, w.newProvider)
-	defer stop()
 
 	ctx, cancel := context.WithTimeout(context.Background(), tfCommandTimeout)
-	defer cancel()
 	cmd := exec.CommandContext(ctx, w.terraform, append([]string{command}, args...)...)
 	cmd.Dir = w.dir
 	cmd.Env = append(cliEnvironment(),
@@ -247,16 +278,30 @@ func (w *tfWorkdir) run(command string, args ...string) tfResult {
 		"TF_IN_AUTOMATION=1",
 		"TF_INPUT=0",
 	)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
+	p := &tfProcess{Cmd: cmd, w: w, command: strings.Join(append([]string{command}, args...), " "),
+		stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, ctx: ctx, cancel: cancel, stopProvider: stop}
+	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
+	if err := cmd.Start(); err != nil {
+		cancel()
+		stop()
+		w.t.Fatalf("terraform %s did not start: %v", p.command, err)
+	}
+	return p
+}
 
-	res := tfResult{Command: strings.Join(append([]string{command}, args...), " "),
-		Stdout: stdout.String(), Stderr: stderr.String()}
+// Wait waits for the command to end and returns what it did. A command ended by a signal has
+// exit code -1.
+func (p *tfProcess) Wait() tfResult {
+	p.w.t.Helper()
+	defer p.stopProvider()
+	defer p.cancel()
+	err := p.Cmd.Wait()
+
+	res := tfResult{Command: p.command, Stdout: p.stdout.String(), Stderr: p.stderr.String()}
 	if err != nil {
 		exitErr, ok := err.(*exec.ExitError)
-		if !ok || ctx.Err() != nil {
-			w.t.Fatalf("terraform %s did not finish: %v\n%s\n%s", res.Command, err, res.Stdout, res.Stderr)
+		if !ok || p.ctx.Err() != nil {
+			p.w.t.Fatalf("terraform %s did not finish: %v\n%s\n%s", res.Command, err, res.Stdout, res.Stderr)
 		}
 		res.ExitCode = exitErr.ExitCode()
 	}
@@ -430,7 +475,7 @@ var terraformVersion struct {
 }
 
 // SkipBelow skips the test when the Terraform CLI is older than min ("1.7.0"), saying why.
-func (w *tfWorkdir) SkipBelow(min, why string) {
+func (w *tfWorkdir) SkipBelow(minimum, why string) {
 	w.t.Helper()
 	v := &terraformVersion
 	v.once.Do(func() {
@@ -451,12 +496,12 @@ func (w *tfWorkdir) SkipBelow(min, why string) {
 	if v.err != nil {
 		w.t.Fatalf("reading the Terraform version: %v", v.err)
 	}
-	maj, mnr, pat, err := parseVersion(min)
+	maj, mnr, pat, err := parseVersion(minimum)
 	if err != nil {
 		w.t.Fatal(err)
 	}
 	if lessVersion(v.major, v.minor, v.patch, maj, mnr, pat) {
-		w.t.Skipf("Terraform %s is older than %s, which %s needs", v.text, min, why)
+		w.t.Skipf("Terraform %s is older than %s, which %s needs", v.text, minimum, why)
 	}
 }
 
