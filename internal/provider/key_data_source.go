@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
@@ -30,24 +29,8 @@ type keyDataSource struct {
 	data *providerData
 }
 
-// keyDataSourceModel is ncloudkms_key's resource model without the state-only settings.
-type keyDataSourceModel struct {
-	ID                   types.String `tfsdk:"id"`
-	KeyTag               types.String `tfsdk:"key_tag"`
-	Name                 types.String `tfsdk:"name"`
-	Type                 types.String `tfsdk:"type"`
-	ProtectionType       types.String `tfsdk:"protection_type"`
-	Memo                 types.String `tfsdk:"memo"`
-	Convergent           types.Bool   `tfsdk:"convergent"`
-	RotationPeriodDays   types.Int64  `tfsdk:"rotation_period_days"`
-	Enabled              types.Bool   `tfsdk:"enabled"`
-	Status               types.String `tfsdk:"status"`
-	CurrentVersion       types.Int64  `tfsdk:"current_version"`
-	NRN                  types.String `tfsdk:"nrn"`
-	CreatedAt            types.String `tfsdk:"created_at"`
-	NextRotationAt       types.String `tfsdk:"next_rotation_at"`
-	DeletionScheduledFor types.String `tfsdk:"deletion_scheduled_for"`
-}
+// keyDataSourceModel is the key as the resource holds it, without the state-only settings.
+type keyDataSourceModel = keyModel
 
 func (d *keyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_key"
@@ -183,25 +166,9 @@ func (d *keyDataSource) readByName(ctx context.Context, name string, resp *datas
 // keyDataSourceModelFrom maps a Get Key Info answer exactly as the key resource does, so that
 // a key reads the same through either.
 func keyDataSourceModelFrom(key *kmsapi.Key) keyDataSourceModel {
-	var r keyResourceModel
-	r.setFromKey(key)
-	return keyDataSourceModel{
-		ID:                   r.ID,
-		KeyTag:               r.KeyTag,
-		Name:                 r.Name,
-		Type:                 r.Type,
-		ProtectionType:       r.ProtectionType,
-		Memo:                 r.Memo,
-		Convergent:           r.Convergent,
-		RotationPeriodDays:   r.RotationPeriodDays,
-		Enabled:              r.Enabled,
-		Status:               r.Status,
-		CurrentVersion:       r.CurrentVersion,
-		NRN:                  r.NRN,
-		CreatedAt:            r.CreatedAt,
-		NextRotationAt:       r.NextRotationAt,
-		DeletionScheduledFor: r.DeletionScheduledFor,
-	}
+	var m keyModel
+	m.setFromKey(key)
+	return m
 }
 
 // Shared by both data sources: what Read says while the provider has no client.

@@ -31,26 +31,13 @@ type keyResource struct {
 	data *providerData
 }
 
-// keyResourceModel is the state and plan of ncloudkms_key.
+// keyResourceModel is the state and plan of ncloudkms_key: what the API knows about the key,
+// plus the settings that live in the Terraform state only.
 type keyResourceModel struct {
-	ID                   types.String `tfsdk:"id"`
-	KeyTag               types.String `tfsdk:"key_tag"`
-	Name                 types.String `tfsdk:"name"`
-	Type                 types.String `tfsdk:"type"`
-	ProtectionType       types.String `tfsdk:"protection_type"`
-	Memo                 types.String `tfsdk:"memo"`
-	Convergent           types.Bool   `tfsdk:"convergent"`
-	RotationPeriodDays   types.Int64  `tfsdk:"rotation_period_days"`
-	Enabled              types.Bool   `tfsdk:"enabled"`
-	DeletionPolicy       types.String `tfsdk:"deletion_policy"`
-	DeletionProtection   types.Bool   `tfsdk:"deletion_protection"`
-	RestoreIfPending     types.Bool   `tfsdk:"restore_if_pending"`
-	Status               types.String `tfsdk:"status"`
-	CurrentVersion       types.Int64  `tfsdk:"current_version"`
-	NRN                  types.String `tfsdk:"nrn"`
-	CreatedAt            types.String `tfsdk:"created_at"`
-	NextRotationAt       types.String `tfsdk:"next_rotation_at"`
-	DeletionScheduledFor types.String `tfsdk:"deletion_scheduled_for"`
+	keyModel
+	DeletionPolicy     types.String `tfsdk:"deletion_policy"`
+	DeletionProtection types.Bool   `tfsdk:"deletion_protection"`
+	RestoreIfPending   types.Bool   `tfsdk:"restore_if_pending"`
 }
 
 func (r *keyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {

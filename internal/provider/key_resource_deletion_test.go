@@ -634,13 +634,26 @@ func deleteDirectly(t *testing.T, m *kmsmock.Server, state keyResourceModel) res
 
 func stateOfMockKey(key kmsmock.Key, policy string, protected bool) keyResourceModel {
 	return keyResourceModel{
-		ID: types.StringValue(key.KeyTag), KeyTag: types.StringValue(key.KeyTag), Name: types.StringValue(key.KeyName),
-		Type: types.StringValue(key.KeyType), ProtectionType: types.StringValue(key.ProtectionType),
-		Memo: types.StringValue(""), Convergent: types.BoolValue(false), RotationPeriodDays: types.Int64Null(),
-		Enabled: types.BoolValue(key.Status == kmsapi.StatusEnable), DeletionPolicy: types.StringValue(policy),
-		DeletionProtection: types.BoolValue(protected), RestoreIfPending: types.BoolValue(false),
-		Status: types.StringValue(key.Status), CurrentVersion: types.Int64Value(1), NRN: types.StringNull(),
-		CreatedAt: types.StringNull(), NextRotationAt: types.StringNull(), DeletionScheduledFor: types.StringNull(),
+		keyModel: keyModel{
+			ID:                   types.StringValue(key.KeyTag),
+			KeyTag:               types.StringValue(key.KeyTag),
+			Name:                 types.StringValue(key.KeyName),
+			Type:                 types.StringValue(key.KeyType),
+			ProtectionType:       types.StringValue(key.ProtectionType),
+			Memo:                 types.StringValue(""),
+			Convergent:           types.BoolValue(false),
+			RotationPeriodDays:   types.Int64Null(),
+			Enabled:              types.BoolValue(key.Status == kmsapi.StatusEnable),
+			Status:               types.StringValue(key.Status),
+			CurrentVersion:       types.Int64Value(1),
+			NRN:                  types.StringNull(),
+			CreatedAt:            types.StringNull(),
+			NextRotationAt:       types.StringNull(),
+			DeletionScheduledFor: types.StringNull(),
+		},
+		DeletionPolicy:     types.StringValue(policy),
+		DeletionProtection: types.BoolValue(protected),
+		RestoreIfPending:   types.BoolValue(false),
 	}
 }
 

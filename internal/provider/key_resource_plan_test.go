@@ -8,8 +8,15 @@ import (
 
 func TestKeyPlanRotationNeedsEnabledKey(t *testing.T) {
 	model := func(status string, enabled types.Bool, rotation types.Int64) keyResourceModel {
-		return keyResourceModel{Name: types.StringValue("k"), KeyTag: types.StringValue("t"),
-			Status: types.StringValue(status), Enabled: enabled, RotationPeriodDays: rotation}
+		return keyResourceModel{
+			keyModel: keyModel{
+				Name:               types.StringValue("k"),
+				KeyTag:             types.StringValue("t"),
+				Status:             types.StringValue(status),
+				Enabled:            enabled,
+				RotationPeriodDays: rotation,
+			},
+		}
 	}
 	off, on30, on60 := types.Int64Null(), types.Int64Value(30), types.Int64Value(60)
 	yes, no := types.BoolValue(true), types.BoolValue(false)
@@ -39,7 +46,13 @@ func TestKeyPlanRotationNeedsEnabledKey(t *testing.T) {
 }
 
 func TestKeyPlanReplacesKey(t *testing.T) {
-	base := keyResourceModel{Type: types.StringValue("AES256"), ProtectionType: types.StringValue("BASIC"), Convergent: types.BoolValue(false)}
+	base := keyResourceModel{
+		keyModel: keyModel{
+			Type:           types.StringValue("AES256"),
+			ProtectionType: types.StringValue("BASIC"),
+			Convergent:     types.BoolValue(false),
+		},
+	}
 	tests := map[string]struct {
 		change func(*keyResourceModel)
 		want   bool

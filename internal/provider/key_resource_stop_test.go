@@ -154,13 +154,26 @@ func diagnosticsFailed(diags []*tfprotov6.Diagnostic) bool {
 
 func stopTestPlan(name string) keyResourceModel {
 	return keyResourceModel{
-		ID: types.StringUnknown(), KeyTag: types.StringUnknown(), Name: types.StringValue(name),
-		Type: types.StringValue("AES256"), ProtectionType: types.StringValue("BASIC"), Memo: types.StringValue(""),
-		Convergent: types.BoolValue(false), RotationPeriodDays: types.Int64Null(), Enabled: types.BoolValue(true),
-		DeletionPolicy: types.StringValue("DELETE"), DeletionProtection: types.BoolValue(false),
-		RestoreIfPending: types.BoolValue(false), Status: types.StringValue("ENABLE"),
-		CurrentVersion: types.Int64Unknown(), NRN: types.StringUnknown(), CreatedAt: types.StringUnknown(),
-		NextRotationAt: types.StringNull(), DeletionScheduledFor: types.StringNull(),
+		keyModel: keyModel{
+			ID:                   types.StringUnknown(),
+			KeyTag:               types.StringUnknown(),
+			Name:                 types.StringValue(name),
+			Type:                 types.StringValue("AES256"),
+			ProtectionType:       types.StringValue("BASIC"),
+			Memo:                 types.StringValue(""),
+			Convergent:           types.BoolValue(false),
+			RotationPeriodDays:   types.Int64Null(),
+			Enabled:              types.BoolValue(true),
+			Status:               types.StringValue("ENABLE"),
+			CurrentVersion:       types.Int64Unknown(),
+			NRN:                  types.StringUnknown(),
+			CreatedAt:            types.StringUnknown(),
+			NextRotationAt:       types.StringNull(),
+			DeletionScheduledFor: types.StringNull(),
+		},
+		DeletionPolicy:     types.StringValue("DELETE"),
+		DeletionProtection: types.BoolValue(false),
+		RestoreIfPending:   types.BoolValue(false),
 	}
 }
 

@@ -8,9 +8,28 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
+// keyModel is what the API knows about a key, as both the key resource and the key data
+// source hold it.
+type keyModel struct {
+	ID                   types.String `tfsdk:"id"`
+	KeyTag               types.String `tfsdk:"key_tag"`
+	Name                 types.String `tfsdk:"name"`
+	Type                 types.String `tfsdk:"type"`
+	ProtectionType       types.String `tfsdk:"protection_type"`
+	Memo                 types.String `tfsdk:"memo"`
+	Convergent           types.Bool   `tfsdk:"convergent"`
+	RotationPeriodDays   types.Int64  `tfsdk:"rotation_period_days"`
+	Enabled              types.Bool   `tfsdk:"enabled"`
+	Status               types.String `tfsdk:"status"`
+	CurrentVersion       types.Int64  `tfsdk:"current_version"`
+	NRN                  types.String `tfsdk:"nrn"`
+	CreatedAt            types.String `tfsdk:"created_at"`
+	NextRotationAt       types.String `tfsdk:"next_rotation_at"`
+	DeletionScheduledFor types.String `tfsdk:"deletion_scheduled_for"`
+}
+
 // setFromKey copies what the API knows about a key (Get Key Info) into the model.
-// State-only attributes (deletion_policy, deletion_protection, restore_if_pending) are left alone.
-func (m *keyResourceModel) setFromKey(key *kmsapi.Key) {
+func (m *keyModel) setFromKey(key *kmsapi.Key) {
 	m.ID = types.StringValue(key.KeyTag)
 	m.KeyTag = types.StringValue(key.KeyTag)
 	m.Name = types.StringValue(key.KeyName)
@@ -33,7 +52,7 @@ func (m *keyResourceModel) setFromKey(key *kmsapi.Key) {
 }
 
 // setRotation records the automatic-rotation settings; both attributes are null while it is off.
-func (m *keyResourceModel) setRotation(on bool, periodDays, nextRotationMillis int64) {
+func (m *keyModel) setRotation(on bool, periodDays, nextRotationMillis int64) {
 	if !on {
 		m.RotationPeriodDays = types.Int64Null()
 		m.NextRotationAt = types.StringNull()
@@ -44,7 +63,7 @@ func (m *keyResourceModel) setRotation(on bool, periodDays, nextRotationMillis i
 }
 
 // setStatus records a status reached by a call and the enabled flag it implies.
-func (m *keyResourceModel) setStatus(status string) {
+func (m *keyModel) setStatus(status string) {
 	m.Status = types.StringValue(status)
 	m.Enabled = types.BoolValue(status == kmsapi.StatusEnable)
 	if status != kmsapi.StatusRevoke {

@@ -18,25 +18,41 @@ func TestKeyStateFromKey(t *testing.T) {
 			key: kmsapi.Key{KeyTag: "tag1", KeyName: "k1", KeyType: "AES256", Status: kmsapi.StatusEnable, CurrentVersion: 1,
 				ProtectionType: "BASIC", NRN: "nrn:PUB:KMS::1:Key/2", RegisterDate: registered, RotationPeriod: 90, NextRotationDate: nextRotation},
 			want: keyResourceModel{
-				Enabled: types.BoolValue(true), Status: types.StringValue("ENABLE"), RotationPeriodDays: types.Int64Null(),
-				NextRotationAt: types.StringNull(), DeletionScheduledFor: types.StringNull(), CreatedAt: types.StringValue("2023-11-14T22:13:20Z"),
+				keyModel: keyModel{
+					Enabled:              types.BoolValue(true),
+					Status:               types.StringValue("ENABLE"),
+					RotationPeriodDays:   types.Int64Null(),
+					NextRotationAt:       types.StringNull(),
+					DeletionScheduledFor: types.StringNull(),
+					CreatedAt:            types.StringValue("2023-11-14T22:13:20Z"),
+				},
 			},
 		},
 		"disabled, rotation on": {
 			key: kmsapi.Key{KeyTag: "tag2", Status: kmsapi.StatusDisable, IsAutoRotation: true, RotationPeriod: 30,
 				NextRotationDate: nextRotation, RegisterDate: registered},
 			want: keyResourceModel{
-				Enabled: types.BoolValue(false), Status: types.StringValue("DISABLE"), RotationPeriodDays: types.Int64Value(30),
-				NextRotationAt: types.StringValue("2024-02-12T22:13:20Z"), DeletionScheduledFor: types.StringNull(),
-				CreatedAt: types.StringValue("2023-11-14T22:13:20Z"),
+				keyModel: keyModel{
+					Enabled:              types.BoolValue(false),
+					Status:               types.StringValue("DISABLE"),
+					RotationPeriodDays:   types.Int64Value(30),
+					NextRotationAt:       types.StringValue("2024-02-12T22:13:20Z"),
+					DeletionScheduledFor: types.StringNull(),
+					CreatedAt:            types.StringValue("2023-11-14T22:13:20Z"),
+				},
 			},
 		},
 		"pending deletion": {
 			key: kmsapi.Key{KeyTag: "tag3", Status: kmsapi.StatusRevoke, DestroyDate: destroy, RegisterDate: registered},
 			want: keyResourceModel{
-				Enabled: types.BoolValue(false), Status: types.StringValue("REVOKE"), RotationPeriodDays: types.Int64Null(),
-				NextRotationAt: types.StringNull(), DeletionScheduledFor: types.StringValue("2023-11-17T22:13:20Z"),
-				CreatedAt: types.StringValue("2023-11-14T22:13:20Z"),
+				keyModel: keyModel{
+					Enabled:              types.BoolValue(false),
+					Status:               types.StringValue("REVOKE"),
+					RotationPeriodDays:   types.Int64Null(),
+					NextRotationAt:       types.StringNull(),
+					DeletionScheduledFor: types.StringValue("2023-11-17T22:13:20Z"),
+					CreatedAt:            types.StringValue("2023-11-14T22:13:20Z"),
+				},
 			},
 		},
 	}
