@@ -75,6 +75,6 @@ func (r *keyResource) requireClient(diags *diag.Diagnostics) *kmsapi.Client {
 // never orphaned.
 func saveStateAfterFailure(ctx context.Context, state keyResourceModel, target *tfsdk.State,
 	diags *diag.Diagnostics, summary, what string, err error) {
-	diags.Append(target.Set(ctx, &state)...)
+	diags.Append(storeKeyModel(ctx, &target.Raw, &state)...)
 	diags.AddError(summary, what+" "+apiErrorTail(err))
 }

@@ -16,7 +16,7 @@ import (
 // restore_if_pending, adopts a same-named key that is pending deletion.
 func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan keyResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(loadKeyModel(ctx, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -83,7 +83,7 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 		return
 	}
 	state.setFromKey(read)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(storeKeyModel(ctx, &resp.State.Raw, &state)...)
 }
 
 // stopGracePeriod is how long a create (or delete) that has begun changing a key may go on after
@@ -209,7 +209,7 @@ func (r *keyResource) adoptPendingKey(ctx context.Context, client *kmsapi.Client
 			fmt.Sprintf("The deletion of key %s was cancelled, but %s. %s", key, err.step, adoptedTaintedNote), err.cause)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(storeKeyModel(ctx, &resp.State.Raw, &state)...)
 }
 
 // adoptionMismatch names the create-only attributes in which a pending key differs from the plan.

@@ -38,16 +38,16 @@ func planKeepsKeyAsIs(ctx context.Context, req resource.ModifyPlanRequest) bool 
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !req.Plan.Raw.Equal(req.State.Raw) {
 		return false
 	}
-	var status types.String
-	if diags := req.State.GetAttribute(ctx, path.Root("status"), &status); diags.HasError() {
+	var state keyResourceModel
+	if diags := loadKeyModel(ctx, req.State.Raw, &state); diags.HasError() {
 		return false
 	}
-	return status.ValueString() != kmsapi.StatusRevoke
+	return state.Status.ValueString() != kmsapi.StatusRevoke
 }
 
 func (r *keyResource) shapePlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var plan keyResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(loadKeyModel(ctx, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -61,12 +61,12 @@ func (r *keyResource) shapePlan(ctx context.Context, req resource.ModifyPlanRequ
 		if plan.RotationPeriodDays.IsNull() {
 			plan.NextRotationAt = types.StringNull()
 		}
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(storeKeyModel(ctx, &resp.Plan.Raw, &plan)...)
 		return
 	}
 
 	var state keyResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(loadKeyModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -91,7 +91,7 @@ func (r *keyResource) shapePlan(ctx context.Context, req resource.ModifyPlanRequ
 	} else {
 		resp.Diagnostics.Append(rotationChangeNeedsEnabledKey(state, plan)...)
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(storeKeyModel(ctx, &resp.Plan.Raw, &plan)...)
 }
 
 // plannedStatus is the status Create or Update leaves the key in.

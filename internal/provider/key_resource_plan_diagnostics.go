@@ -24,7 +24,7 @@ func (r *keyResource) addPlanDiagnostics(ctx context.Context, req resource.Modif
 			return
 		}
 		var plan keyResourceModel
-		if diags := resp.Plan.Get(ctx, &plan); diags.HasError() {
+		if diags := loadKeyModel(ctx, resp.Plan.Raw, &plan); diags.HasError() {
 			resp.Diagnostics.Append(diags...)
 			return
 		}
@@ -34,7 +34,7 @@ func (r *keyResource) addPlanDiagnostics(ctx context.Context, req resource.Modif
 	}
 
 	var state keyResourceModel
-	if diags := req.State.Get(ctx, &state); diags.HasError() {
+	if diags := loadKeyModel(ctx, req.State.Raw, &state); diags.HasError() {
 		resp.Diagnostics.Append(diags...)
 		return
 	}
@@ -44,7 +44,7 @@ func (r *keyResource) addPlanDiagnostics(ctx context.Context, req resource.Modif
 	}
 
 	var plan keyResourceModel
-	if diags := resp.Plan.Get(ctx, &plan); diags.HasError() {
+	if diags := loadKeyModel(ctx, resp.Plan.Raw, &plan); diags.HasError() {
 		resp.Diagnostics.Append(diags...)
 		return
 	}

@@ -13,7 +13,7 @@ import (
 // plan can show the update that cancels the deletion; a key that is gone leaves the state.
 func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state keyResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(loadKeyModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -50,5 +50,5 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 
 	state.setFromKey(key)
 	state.defaultStateOnlyAttributes()
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(storeKeyModel(ctx, &resp.State.Raw, &state)...)
 }

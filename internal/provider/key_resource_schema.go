@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
@@ -176,13 +175,12 @@ func (r *keyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 
 // ValidateConfig checks rules that span attributes; each error points at the attribute to change.
 func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var convergent types.Bool
-	var keyType types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("convergent"), &convergent)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("type"), &keyType)...)
+	var config keyResourceModel
+	resp.Diagnostics.Append(loadKeyModel(ctx, req.Config.Raw, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	convergent, keyType := config.Convergent, config.Type
 	if convergent.IsUnknown() || keyType.IsUnknown() || keyType.IsNull() || !convergent.ValueBool() {
 		return
 	}

@@ -13,8 +13,8 @@ import (
 // from the call answers and the plan. Changing only state-only attributes makes no call.
 func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state keyResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(loadKeyModel(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(loadKeyModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -34,7 +34,7 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	}
 	// A key that was untainted after an incomplete create is now complete.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, incompleteCreatePrivateKey, nil)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(storeKeyModel(ctx, &resp.State.Raw, &state)...)
 }
 
 // keyNeedsCalls reports whether the key itself differs from the plan (as opposed to state-only attributes).
