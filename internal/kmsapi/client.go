@@ -112,8 +112,9 @@ func normalizeEndpoint(raw string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
-// newDefaultHTTPClient has its own keep-alive transport sized for many parallel resources, and
-// does not follow redirects: a redirected request would carry a signature for another URI.
+// newDefaultHTTPClient has its own keep-alive transport sized for many parallel resources, which
+// opens one connection before it opens more (HTTP/2 then needs no other), and does not follow
+// redirects: a redirected request would carry a signature for another URI.
 func newDefaultHTTPClient() *http.Client {
 	base, ok := http.DefaultTransport.(*http.Transport)
 	if !ok { // replaced by the embedding program: start from Go's defaults instead
@@ -125,7 +126,7 @@ func newDefaultHTTPClient() *http.Client {
 	transport.MaxIdleConnsPerHost = 64
 	transport.IdleConnTimeout = 90 * time.Second
 	return &http.Client{
-		Transport: transport,
+		Transport: newFirstConnGate(transport),
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},

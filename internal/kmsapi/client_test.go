@@ -57,10 +57,11 @@ func TestNewClient_defaults(t *testing.T) {
 	if client.endpoint != "https://ocapi.ncloud.com/kms/v1" {
 		t.Errorf("endpoint %q", client.endpoint)
 	}
-	transport, ok := client.httpClient.Transport.(*http.Transport)
-	if !ok || transport == http.DefaultTransport {
-		t.Fatalf("want a transport of its own, got %T", client.httpClient.Transport)
+	gate, ok := client.httpClient.Transport.(*firstConnGate)
+	if !ok || gate.transport == http.DefaultTransport {
+		t.Fatalf("want a transport of its own behind the first-connection gate, got %T", client.httpClient.Transport)
 	}
+	transport := gate.transport
 	if transport.DisableKeepAlives || transport.MaxIdleConns != 100 || transport.MaxIdleConnsPerHost != 64 {
 		t.Errorf("transport keep-alive %v, MaxIdleConns %d, MaxIdleConnsPerHost %d", !transport.DisableKeepAlives, transport.MaxIdleConns, transport.MaxIdleConnsPerHost)
 	}

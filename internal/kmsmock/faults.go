@@ -22,7 +22,7 @@ type Fault struct {
 	PathSuffix string // matched against URL.Path with strings.HasSuffix; "" matches any
 	Status     int    // answer with this status (429 adds Retry-After); 0 with Drop
 	RetryAfter int    // seconds, for 429 (default 1)
-	Drop       bool   // process the request normally, then drop the connection
+	Drop       bool   // process the request normally, then drop the connection (HTTP/2: reset the stream)
 	Times      int    // default 1
 }
 

@@ -51,9 +51,10 @@ type Server struct {
 	mu          sync.Mutex
 	httpServer  *http.Server
 	addr        string
+	certPEM     []byte // set by ListenTLS
 }
 
-// New builds a mock that is not listening yet; serve Handler() or call Listen.
+// New builds a mock that is not listening yet; serve Handler() or call Listen or ListenTLS.
 func New(opts Options) *Server {
 	s := &Server{
 		accessKey: opts.AccessKey,
@@ -120,5 +121,5 @@ func (s *Server) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
 // SetRateLimit changes the limit (0 = none) and refills the bucket.
 func (s *Server) SetRateLimit(rps float64) { s.limiter.setRate(rps) }
 
-// ConnectionsAccepted counts the TCP connections the listener accepted since Listen.
+// ConnectionsAccepted counts the TCP connections the listener accepted since Listen or ListenTLS.
 func (s *Server) ConnectionsAccepted() int64 { return s.connections.Load() }

@@ -105,7 +105,13 @@ func (c *modelCodec[T]) encode(ctx context.Context, model *T) (tftypes.Value, di
 	source := reflect.ValueOf(model).Elem()
 	attributes := make(map[string]tftypes.Value, len(c.fields))
 	for _, f := range c.fields {
-		v, err := source.FieldByIndex(f.index).Interface().(attr.Value).ToTerraformValue(ctx)
+		field, ok := source.FieldByIndex(f.index).Interface().(attr.Value)
+		if !ok {
+			diags.AddError("Value conversion error", fmt.Sprintf("The field for attribute %q is not a framework value. "+
+				"This is a bug in the provider; please report it.", f.attribute))
+			return tftypes.Value{}, diags
+		}
+		v, err := field.ToTerraformValue(ctx)
 		if err != nil {
 			diags.AddError("Value conversion error", fmt.Sprintf("Writing attribute %q failed. This is a bug in the "+
 				"provider; please report it.\n\n%s", f.attribute, err))

@@ -21,6 +21,7 @@ type bench struct {
 	latency     time.Duration
 	parallelism int
 	repeat      int
+	tls         bool              // the mock serves HTTPS with HTTP/2
 	extraEnv    map[string]string // more variables for Terraform and the provider
 }
 
@@ -35,8 +36,8 @@ type benchTarget struct {
 
 func (b bench) run(ctx context.Context) (runResult, error) {
 	result := runResult{keys: b.keys, latency: b.latency, parallelism: b.parallelism, repeat: b.repeat}
-	mock := kmsmock.New(kmsmock.Options{Latency: b.latency})
-	if err := mock.Listen("127.0.0.1:0"); err != nil {
+	mock, err := b.startMock()
+	if err != nil {
 		return result, err
 	}
 	defer mock.Close()
@@ -56,6 +57,10 @@ func (b bench) run(ctx context.Context) (runResult, error) {
 		"NCLOUD_KMS_ENDPOINT": mock.URL(),
 		"NCLOUD_ACCESS_KEY":   mock.AccessKey(),
 		"NCLOUD_SECRET_KEY":   mock.SecretKey(),
+	}
+	if b.tls {
+		// Go reads the roots from SSL_CERT_FILE on Linux; the provider inherits Terraform's environment.
+		settings["SSL_CERT_FILE"] = b.ws.certFile
 	}
 	maps.Copy(settings, b.extraEnv)
 	target := benchTarget{mock: mock, mockPort: mockPort, keysDir: keysDir, floorDir: floorDir,
@@ -86,6 +91,23 @@ func (b bench) run(ctx context.Context) (runResult, error) {
 	}
 	result.steps = bestOf(cycles)
 	return result, nil
+}
+
+// startMock starts a fresh mock on a free loopback port, over HTTPS with its certificate in the
+// workspace when b.tls is set.
+func (b bench) startMock() (*kmsmock.Server, error) {
+	mock := kmsmock.New(kmsmock.Options{Latency: b.latency})
+	if !b.tls {
+		return mock, mock.Listen("127.0.0.1:0")
+	}
+	if err := mock.ListenTLS("127.0.0.1:0"); err != nil {
+		return nil, err
+	}
+	if err := b.ws.writeCertificate(mock.CertificatePEM()); err != nil {
+		_ = mock.Close()
+		return nil, err
+	}
+	return mock, nil
 }
 
 // measureStep times a step on terraform_data, then on the keys with the mock's journal and

@@ -17,6 +17,7 @@ type options struct {
 	scaling     bool
 	repeat      int
 	cpuProfile  string // directory for the provider processes' CPU profiles; "" for none
+	tls         bool   // serve the mock over HTTPS with HTTP/2, like the real API
 }
 
 // Scaling mode compares these two sizes; the target is a time ratio of at most 11.
@@ -41,6 +42,8 @@ func parseOptions(args []string, errOut io.Writer) (options, error) {
 	fs.IntVar(&opts.repeat, "repeat", 1, "run the steps this many times and report each step's fastest run (for a busy machine)")
 	fs.StringVar(&opts.cpuProfile, "cpuprofile", "",
 		"write a CPU profile of every provider process into this directory (builds internal/cmd/bench/profiledprovider)")
+	fs.BoolVar(&opts.tls, "tls", true,
+		"serve the mock API over HTTPS with HTTP/2 like NCloud's, trusted through SSL_CERT_FILE (-tls=false: plain HTTP/1.1)")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}

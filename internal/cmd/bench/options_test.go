@@ -11,18 +11,18 @@ func TestParseOptions_defaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := options{keys: 300, latency: 25 * time.Millisecond, parallelism: 10, repeat: 1}
+	want := options{keys: 300, latency: 25 * time.Millisecond, parallelism: 10, repeat: 1, tls: true}
 	if opts != want {
 		t.Errorf("got %+v, want %+v", opts, want)
 	}
 }
 
 func TestParseOptions_flags(t *testing.T) {
-	opts, err := parseOptions([]string{"-n", "1000", "-latency", "5ms", "-parallelism", "20", "-keep", "-scaling", "-repeat", "3"}, io.Discard)
+	opts, err := parseOptions([]string{"-n", "1000", "-latency", "5ms", "-parallelism", "20", "-keep", "-scaling", "-repeat", "3", "-tls=false"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := options{keys: 1000, latency: 5 * time.Millisecond, parallelism: 20, keep: true, scaling: true, repeat: 3}
+	want := options{keys: 1000, latency: 5 * time.Millisecond, parallelism: 20, keep: true, scaling: true, repeat: 3, tls: false}
 	if opts != want {
 		t.Errorf("got %+v, want %+v", opts, want)
 	}

@@ -34,8 +34,7 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "bench: %s, %s, %s/%s, %d CPUs\n", terraformVersion(ctx, terraform, terraformEnv(os.Environ(), nil)),
-		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+	fmt.Fprintln(out, headerLine(terraformVersion(ctx, terraform, terraformEnv(os.Environ(), nil)), opts.tls))
 
 	sizes := []int{opts.keys}
 	if opts.scaling {
@@ -44,7 +43,7 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 	var runs []runResult
 	for _, n := range sizes {
 		b := bench{ws: ws, terraform: terraform, providerExe: providerExe, keys: n, latency: opts.latency,
-			parallelism: opts.parallelism, repeat: opts.repeat, extraEnv: extraEnv}
+			parallelism: opts.parallelism, repeat: opts.repeat, tls: opts.tls, extraEnv: extraEnv}
 		result, err := b.run(ctx)
 		if err != nil {
 			return err
@@ -64,6 +63,16 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 	}
 	fmt.Fprintln(out, summarize(runs...).summaryLine())
 	return nil
+}
+
+// headerLine is the first line of the output: what ran the benchmark and how the API was served.
+func headerLine(terraformVersion string, tls bool) string {
+	api := "API over HTTP/1.1"
+	if tls {
+		api = "API over HTTPS (HTTP/2)"
+	}
+	return fmt.Sprintf("bench: %s, %s, %s/%s, %d CPUs, %s", terraformVersion,
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), api)
 }
 
 // buildForBench builds the provider into the workspace (the profiled one when profileDir is set)

@@ -14,6 +14,7 @@ type workspace struct {
 	home      string
 	logDir    string // one file per Terraform command
 	cliConfig string // TF_CLI_CONFIG_FILE
+	certFile  string // SSL_CERT_FILE: the certificate of the HTTPS mock
 }
 
 const providerBinaryName = "terraform-provider-ncloudkms"
@@ -29,6 +30,7 @@ func newWorkspace() (workspace, error) {
 		home:      filepath.Join(root, "home"),
 		logDir:    filepath.Join(root, "logs"),
 		cliConfig: filepath.Join(root, "terraformrc"),
+		certFile:  filepath.Join(root, "mock-cert.pem"),
 	}
 	for _, dir := range []string{ws.binDir, ws.home, ws.logDir} {
 		if err := os.Mkdir(dir, 0o755); err != nil {
@@ -55,6 +57,12 @@ func (ws workspace) configDirs(n int) (keysDir, floorDir string, err error) {
 		}
 	}
 	return keysDir, floorDir, nil
+}
+
+// writeCertificate makes certPEM the one certificate file of the workspace (each run's mock has
+// its own certificate, and runs follow one another).
+func (ws workspace) writeCertificate(certPEM []byte) error {
+	return os.WriteFile(ws.certFile, certPEM, 0o644)
 }
 
 func (ws workspace) remove() error {

@@ -12,8 +12,10 @@ import (
 
 // config is what the command line asks for.
 type config struct {
-	addr string
-	opts kmsmock.Options
+	addr     string
+	tls      bool   // serve HTTPS with HTTP/2
+	certFile string // where -tls writes the certificate; "" for a temporary file
+	opts     kmsmock.Options
 }
 
 // throttleShare is the part of -fail-rate answered 429; the rest is 5xx. Throttling is the failure
@@ -28,7 +30,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: go run ./internal/cmd/kmsmock [flags]")
 		fmt.Fprintln(stderr, "Serves an in-memory NCloud KMS /kms/v1 API on a loopback address and prints")
-		fmt.Fprintln(stderr, "NCLOUD_KMS_ENDPOINT, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY lines for the provider.")
+		fmt.Fprintln(stderr, "NCLOUD_KMS_ENDPOINT, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY lines for the provider")
+		fmt.Fprintln(stderr, "(with -tls also SSL_CERT_FILE, the certificate the provider must trust).")
 		fs.PrintDefaults()
 	}
 	var (
@@ -36,6 +39,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		failRate float64
 	)
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:0", "listen address; loopback only (port 0 picks a free port)")
+	fs.BoolVar(&cfg.tls, "tls", false, "serve HTTPS with HTTP/2, like the real API, with a self-signed certificate")
+	fs.StringVar(&cfg.certFile, "cert-file", "", "with -tls: write the certificate here (default: a temporary file, removed on exit)")
 	fs.StringVar(&cfg.opts.AccessKey, "access-key", kmsmock.DefaultAccessKey, "access key the mock accepts")
 	fs.StringVar(&cfg.opts.SecretKey, "secret-key", kmsmock.DefaultSecretKey, "secret key the mock accepts")
 	fs.DurationVar(&cfg.opts.Latency, "latency", 0, "delay added to each answer, e.g. 25ms")
@@ -51,6 +56,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	if err := checkLoopback(cfg.addr); err != nil {
 		problems = append(problems, err)
+	}
+	if cfg.certFile != "" && !cfg.tls {
+		problems = append(problems, errors.New("-cert-file needs -tls"))
 	}
 	if cfg.opts.AccessKey == "" || cfg.opts.SecretKey == "" {
 		problems = append(problems, errors.New("-access-key and -secret-key must not be empty"))
@@ -69,8 +77,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	return cfg, errors.Join(problems...)
 }
 
-// checkLoopback refuses a listen address anyone else could reach: the mock has fixed credentials
-// and no TLS.
+// checkLoopback refuses a listen address anyone else could reach: the mock has fixed credentials.
 func checkLoopback(addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {

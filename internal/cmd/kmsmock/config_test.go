@@ -26,13 +26,13 @@ func TestParseFlagsDefaults(t *testing.T) {
 func TestParseFlagsAll(t *testing.T) {
 	cfg, err := parseFlags([]string{
 		"-addr", "localhost:8123", "-access-key", "AK", "-secret-key", "SK", "-latency", "25ms",
-		"-rate-limit", "50", "-fail-rate", "0.3", "-seed", "42",
+		"-rate-limit", "50", "-fail-rate", "0.3", "-seed", "42", "-tls", "-cert-file", "mock.pem",
 	}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
 	o := cfg.opts
-	if cfg.addr != "localhost:8123" || o.AccessKey != "AK" || o.SecretKey != "SK" || o.Latency != 25*time.Millisecond ||
+	if cfg.addr != "localhost:8123" || !cfg.tls || cfg.certFile != "mock.pem" || o.AccessKey != "AK" || o.SecretKey != "SK" || o.Latency != 25*time.Millisecond ||
 		o.RateLimit != 50 || o.Faults.Seed != 42 || o.Faults.Drop != 0 {
 		t.Fatalf("parsed %+v", cfg)
 	}
@@ -60,6 +60,7 @@ func TestParseFlagsRefusals(t *testing.T) {
 		{[]string{"-access-key", ""}, "must not be empty"},
 		{[]string{"-unknown"}, "not defined"},
 		{[]string{"extra"}, "unexpected arguments"},
+		{[]string{"-cert-file", "mock.pem"}, "needs -tls"},
 	}
 	for _, tt := range tests {
 		var stderr strings.Builder
@@ -75,7 +76,7 @@ func TestParseFlagsHelp(t *testing.T) {
 	if _, err := parseFlags([]string{"-h"}, &stderr); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-h: %v", err)
 	}
-	for _, part := range []string{"Usage", "-fail-rate", "-rate-limit", "loopback"} {
+	for _, part := range []string{"Usage", "-fail-rate", "-rate-limit", "loopback", "-tls", "SSL_CERT_FILE"} {
 		if !strings.Contains(stderr.String(), part) {
 			t.Errorf("usage lacks %q:\n%s", part, stderr.String())
 		}

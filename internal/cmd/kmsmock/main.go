@@ -2,8 +2,8 @@
 //
 //	go run ./internal/cmd/kmsmock -latency 25ms -fail-rate 0.05
 //
-// It prints NCLOUD_KMS_ENDPOINT, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY lines and stops cleanly on
-// SIGINT or SIGTERM.
+// It prints NCLOUD_KMS_ENDPOINT, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY lines (and SSL_CERT_FILE
+// with -tls) and stops cleanly on SIGINT or SIGTERM.
 package main
 
 import (

@@ -5,16 +5,22 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/base64"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// startRun runs the command in the background and returns its three stdout lines as a map.
+// startRun runs the command in the background and returns its stdout lines as a map (three, or
+// four with -tls).
 func startRun(t *testing.T, args ...string) (env map[string]string, stop func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -24,9 +30,13 @@ func startRun(t *testing.T, args ...string) (env map[string]string, stop func() 
 		codes <- run(ctx, args, stdoutW, io.Discard)
 		stdoutW.Close()
 	}()
+	lines := 3
+	if slices.Contains(args, "-tls") {
+		lines = 4
+	}
 	env = map[string]string{}
 	scanner := bufio.NewScanner(stdoutR)
-	for len(env) < 3 && scanner.Scan() {
+	for len(env) < lines && scanner.Scan() {
 		name, value, ok := strings.Cut(scanner.Text(), "=")
 		if !ok {
 			t.Fatalf("stdout line %q is not NAME=value", scanner.Text())
@@ -82,6 +92,55 @@ func TestRunServesAndStopsCleanly(t *testing.T) {
 	}
 }
 
+func TestRunServesTLS(t *testing.T) {
+	for _, name := range []string{"cert-file", "temporary file"} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv("TMPDIR", t.TempDir()) // where the temporary certificate goes
+			args := []string{"-tls"}
+			var wantFile string
+			if name == "cert-file" {
+				wantFile = filepath.Join(t.TempDir(), "mock.pem")
+				args = append(args, "-cert-file", wantFile)
+			}
+			env, stop := startRun(t, args...)
+			certFile, endpoint := env["SSL_CERT_FILE"], env["NCLOUD_KMS_ENDPOINT"]
+			if !strings.HasPrefix(endpoint, "https://127.0.0.1:") || certFile == "" || (wantFile != "" && certFile != wantFile) {
+				t.Fatalf("printed %v", env)
+			}
+			certPEM, err := os.ReadFile(certFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			roots := x509.NewCertPool()
+			if !roots.AppendCertsFromPEM(certPEM) {
+				t.Fatalf("%s holds no certificate", certFile)
+			}
+			transport := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}, ForceAttemptHTTP2: true}
+			defer transport.CloseIdleConnections()
+			req, _ := http.NewRequest("GET", endpoint+"/keys", nil)
+			ts := strconv.FormatInt(time.Now().UnixMilli(), 10)
+			req.Header.Set("x-ncp-apigw-timestamp", ts)
+			req.Header.Set("x-ncp-iam-access-key", env["NCLOUD_ACCESS_KEY"])
+			req.Header.Set("x-ncp-apigw-signature-v2", sign("GET", "/kms/v1/keys", ts, env["NCLOUD_ACCESS_KEY"], env["NCLOUD_SECRET_KEY"]))
+			resp, err := (&http.Client{Transport: transport}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != 200 || resp.ProtoMajor != 2 {
+				t.Fatalf("signed list: %d over %s, want 200 over HTTP/2", resp.StatusCode, resp.Proto)
+			}
+			if code := stop(); code != 0 {
+				t.Fatalf("exit code %d", code)
+			}
+			// A file the command made up goes with it; one it was told to write stays.
+			if _, err := os.Stat(certFile); (err == nil) != (wantFile != "") {
+				t.Errorf("after stop, stat %s: %v", certFile, err)
+			}
+		})
+	}
+}
+
 func TestRunExitCodes(t *testing.T) {
 	var stderr strings.Builder
 	if code := run(context.Background(), []string{"-addr", "0.0.0.0:0"}, io.Discard, &stderr); code != 2 {
@@ -102,5 +161,9 @@ func TestRunExitCodes(t *testing.T) {
 	}
 	if stdout.Len() != 0 {
 		t.Fatalf("a failed start printed %q", stdout.String())
+	}
+	noDir := filepath.Join(t.TempDir(), "missing", "cert.pem")
+	if code := run(context.Background(), []string{"-tls", "-cert-file", noDir}, &stdout, io.Discard); code != 1 || stdout.Len() != 0 {
+		t.Fatalf("unwritable -cert-file: exit %d, stdout %q; want 1 and nothing", code, stdout.String())
 	}
 }
