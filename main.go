@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
-
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
 )
@@ -21,12 +18,7 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
-	provider.QuietLoggingUnlessRequested()
-
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/ncloudkms/ncloudkms",
-		Debug:   debug,
-	})
+	err := provider.Serve(version, debug)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
-// TestDefaultClient_http2OneConnection: against an HTTPS API that offers HTTP/2, as NCloud's does,
+// TestDefaultClient_http2OneConnection: against an HTTPS API that offers HTTP/2,
 // the default client carries concurrent calls, from the very first, over one connection.
 func TestDefaultClient_http2OneConnection(t *testing.T) {
 	mock := kmsmock.NewTLSTestServer(t, kmsmock.Options{Latency: 20 * time.Millisecond})

@@ -8,8 +8,9 @@ import (
 )
 
 // ListenTLS is Listen over HTTPS, as the real API is served: the mock presents a self-signed
-// certificate made now (CertificatePEM) and offers HTTP/2 by ALPN, so that a client multiplexes its
-// requests over one connection as it would against NCloud.
+// certificate made now (CertificatePEM) and offers HTTP/2 by ALPN, on which a client multiplexes
+// its requests over one connection. (NCloud's docs do not say whether its gateway offers HTTP/2;
+// the client falls back to HTTP/1.1 keep-alive when it does not.)
 func (s *Server) ListenTLS(addr string) error {
 	if err := checkLoopbackAddr(addr); err != nil {
 		return err

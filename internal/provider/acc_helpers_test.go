@@ -5,7 +5,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
@@ -31,7 +30,7 @@ func testAccProtoV6ProviderFactories() map[string]func() (tfprotov6.ProviderServ
 func testAccProtoV6ProviderFactoriesWith(opts Options) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"ncloudkms": func() (tfprotov6.ProviderServer, error) {
-			return providerserver.NewProtocol6WithError(NewWithOptions("test", opts)())()
+			return NewProtocol6Server(NewWithOptions("test", opts)(), true), nil // as served without TF_LOG
 		},
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -61,10 +60,7 @@ func newStopTestProvider(t *testing.T, m *kmsmock.Server) *stopTestProvider {
 	t.Helper()
 	ctx := context.Background()
 	p := New("test")()
-	server, err := providerserver.NewProtocol6WithError(p)()
-	if err != nil {
-		t.Fatal(err)
-	}
+	server := NewProtocol6Server(p, true) // as served when Terraform discards the logs
 	var providerSchema fwprovider.SchemaResponse
 	p.Schema(ctx, fwprovider.SchemaRequest{}, &providerSchema)
 	config := tfsdk.State{Schema: providerSchema.Schema, Raw: tftypes.NewValue(providerSchema.Schema.Type().TerraformType(ctx), nil)}

@@ -11,13 +11,15 @@ var pluginLogLevelVariables = []string{
 // QuietLoggingUnlessRequested turns those loggers off when Terraform would discard their lines
 // anyway (neither TF_LOG nor TF_LOG_PROVIDER is set): writing and parsing TRACE lines that
 // nobody reads costs about a fifth of the provider's CPU per call. A level set explicitly wins.
-func QuietLoggingUnlessRequested() {
+// It reports whether Terraform discards the provider's logs.
+func QuietLoggingUnlessRequested() (quiet bool) {
 	if os.Getenv("TF_LOG") != "" || os.Getenv("TF_LOG_PROVIDER") != "" {
-		return
+		return false
 	}
 	for _, name := range pluginLogLevelVariables {
 		if _, set := os.LookupEnv(name); !set {
 			_ = os.Setenv(name, "OFF")
 		}
 	}
+	return true
 }

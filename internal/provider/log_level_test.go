@@ -11,11 +11,12 @@ func TestQuietLoggingUnlessRequested(t *testing.T) {
 		env      map[string]string
 		wantSDK  string // TF_LOG_SDK_PROTO afterwards; "" means unset
 		wantMine string // TF_LOG_PROVIDER_NCLOUDKMS afterwards
+		quiet    bool
 	}{
-		{"no logging asked for", nil, "OFF", "OFF"},
-		{"TF_LOG set", map[string]string{"TF_LOG": "trace"}, "", ""},
-		{"TF_LOG_PROVIDER set", map[string]string{"TF_LOG_PROVIDER": "debug"}, "", ""},
-		{"explicit level kept", map[string]string{"TF_LOG_PROVIDER_NCLOUDKMS": "DEBUG"}, "OFF", "DEBUG"},
+		{"no logging asked for", nil, "OFF", "OFF", true},
+		{"TF_LOG set", map[string]string{"TF_LOG": "trace"}, "", "", false},
+		{"TF_LOG_PROVIDER set", map[string]string{"TF_LOG_PROVIDER": "debug"}, "", "", false},
+		{"explicit level kept", map[string]string{"TF_LOG_PROVIDER_NCLOUDKMS": "DEBUG"}, "OFF", "DEBUG", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -26,7 +27,9 @@ func TestQuietLoggingUnlessRequested(t *testing.T) {
 			for name, value := range tc.env {
 				t.Setenv(name, value)
 			}
-			QuietLoggingUnlessRequested()
+			if quiet := QuietLoggingUnlessRequested(); quiet != tc.quiet {
+				t.Errorf("QuietLoggingUnlessRequested() = %v, want %v", quiet, tc.quiet)
+			}
 			if got := os.Getenv("TF_LOG_SDK_PROTO"); got != tc.wantSDK {
 				t.Errorf("TF_LOG_SDK_PROTO = %q, want %q", got, tc.wantSDK)
 			}

@@ -17,7 +17,7 @@ type options struct {
 	scaling     bool
 	repeat      int
 	cpuProfile  string // directory for the provider processes' CPU profiles; "" for none
-	tls         bool   // serve the mock over HTTPS with HTTP/2, like the real API
+	tls         bool   // serve the mock over HTTPS, like the real API, offering HTTP/2
 }
 
 // Scaling mode compares these two sizes; the target is a time ratio of at most 11.
@@ -43,7 +43,7 @@ func parseOptions(args []string, errOut io.Writer) (options, error) {
 	fs.StringVar(&opts.cpuProfile, "cpuprofile", "",
 		"write a CPU profile of every provider process into this directory (builds internal/cmd/bench/profiledprovider)")
 	fs.BoolVar(&opts.tls, "tls", true,
-		"serve the mock API over HTTPS with HTTP/2 like NCloud's, trusted through SSL_CERT_FILE (-tls=false: plain HTTP/1.1)")
+		"serve the mock API over HTTPS (as NCloud is served) offering HTTP/2, trusted through SSL_CERT_FILE (-tls=false: plain HTTP/1.1)")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}

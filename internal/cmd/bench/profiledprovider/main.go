@@ -5,7 +5,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log"
 	"os"
@@ -14,8 +13,6 @@ import (
 	"runtime/pprof"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
 )
@@ -28,11 +25,7 @@ func main() {
 		stop := startProfiles(dir)
 		defer stop()
 	}
-	provider.QuietLoggingUnlessRequested() // as main.go does, so the profile matches the real provider
-	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
-		Address: "registry.terraform.io/ncloudkms/ncloudkms",
-	})
-	if err != nil {
+	if err := provider.Serve("bench", false); err != nil { // as main.go serves it, so the profile matches
 		log.Print(err)
 	}
 }
