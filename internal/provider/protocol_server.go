@@ -16,6 +16,7 @@ const registryAddress = "registry.terraform.io/ncloudkms/ncloudkms"
 // debugger (TF_REATTACH_PROVIDERS) instead. main.go and the benchmark's profiled build use it.
 func Serve(version string, debug bool) error {
 	quiet := QuietLoggingUnlessRequested()
+	tuneGarbageCollector()
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
