@@ -25,13 +25,12 @@ type bench struct {
 	extraEnv    map[string]string // more variables for Terraform and the provider
 }
 
-// benchTarget is one of the two configurations of a run, with what it needs to be measured.
+// benchTarget is the configurations of a run, with what they need to be measured.
 type benchTarget struct {
 	tf       *terraformRunner
 	mock     *kmsmock.Server
 	mockPort int
-	keysDir  string
-	floorDir string
+	dirs     configDirs
 }
 
 func (b bench) run(ctx context.Context) (runResult, error) {
@@ -45,7 +44,7 @@ func (b bench) run(ctx context.Context) (runResult, error) {
 	if err != nil {
 		return result, err
 	}
-	keysDir, floorDir, err := b.ws.configDirs(b.keys)
+	dirs, err := b.ws.writeConfigs(b.keys)
 	if err != nil {
 		return result, err
 	}
@@ -57,19 +56,20 @@ func (b bench) run(ctx context.Context) (runResult, error) {
 		"NCLOUD_KMS_ENDPOINT": mock.URL(),
 		"NCLOUD_ACCESS_KEY":   mock.AccessKey(),
 		"NCLOUD_SECRET_KEY":   mock.SecretKey(),
+		nullLatencyEnv:        b.latency.String(),
 	}
 	if b.tls {
 		// Go reads the roots from SSL_CERT_FILE on Linux; the provider inherits Terraform's environment.
 		settings["SSL_CERT_FILE"] = b.ws.certFile
 	}
 	maps.Copy(settings, b.extraEnv)
-	target := benchTarget{mock: mock, mockPort: mockPort, keysDir: keysDir, floorDir: floorDir,
+	target := benchTarget{mock: mock, mockPort: mockPort, dirs: dirs,
 		tf: &terraformRunner{path: b.terraform, logDir: b.ws.logDir, env: terraformEnv(os.Environ(), settings)}}
 
 	// Untimed: catches a broken configuration early, and lets the first timed step find Terraform
 	// and the provider binary in the page cache like every later one.
 	n := strconv.Itoa(b.keys)
-	for label, dir := range map[string]string{"validate-keys-" + n: keysDir, "validate-floor-" + n: floorDir} {
+	for label, dir := range map[string]string{"validate-keys-" + n: dirs.keys, "validate-floor-" + n: dirs.floor, "validate-null-" + n: dirs.null} {
 		if _, err := target.tf.run(ctx, dir, label, "validate", "-no-color"); err != nil {
 			return result, err
 		}
@@ -110,12 +110,19 @@ func (b bench) startMock() (*kmsmock.Server, error) {
 	return mock, nil
 }
 
-// measureStep times a step on terraform_data, then on the keys with the mock's journal and
-// connection count reset and the provider processes sampled, and checks the keys afterwards.
+// measureStep times a step on terraform_data and on the null provider, then on the keys with the
+// mock's journal and connection count reset and the provider processes sampled, and checks the
+// keys afterwards.
 func (b bench) measureStep(ctx context.Context, t benchTarget, s step, label string) (stepResult, error) {
-	floorSampler := startProcessSampler(b.providerExe, t.mockPort) // the same sampling load on both sides
-	floor, err := t.tf.run(ctx, t.floorDir, label+"-floor", s.args...)
+	floorSampler := startProcessSampler(b.providerExe, t.mockPort) // the same sampling load on all sides
+	floor, err := t.tf.run(ctx, t.dirs.floor, label+"-floor", s.args...)
 	floorSampler.Stop()
+	if err != nil {
+		return stepResult{}, err
+	}
+	nullSampler := startProcessSampler(b.providerExe, t.mockPort)
+	null, err := t.tf.run(ctx, t.dirs.null, label+"-null", s.args...)
+	nullSampler.Stop()
 	if err != nil {
 		return stepResult{}, err
 	}
@@ -124,7 +131,7 @@ func (b bench) measureStep(ctx context.Context, t benchTarget, s step, label str
 	connectionsBefore := t.mock.ConnectionsAccepted()
 	benchCPUBefore := selfCPU()
 	sampler := startProcessSampler(b.providerExe, t.mockPort)
-	keys, err := t.tf.run(ctx, t.keysDir, label+"-keys", s.args...)
+	keys, err := t.tf.run(ctx, t.dirs.keys, label+"-keys", s.args...)
 	process := sampler.Stop()
 	benchCPU := selfCPU() - benchCPUBefore
 	if err != nil {
@@ -139,6 +146,7 @@ func (b bench) measureStep(ctx context.Context, t benchTarget, s step, label str
 		name:        s.name,
 		wall:        keys.wall,
 		floor:       floor.wall,
+		null:        null.wall,
 		ideal:       s.cost.idealAPITime(b.latency, b.parallelism),
 		cpu:         keys.cpu,
 		floorCPU:    floor.cpu,

@@ -11,7 +11,7 @@ func bestOf(cycles [][]stepResult) []stepResult {
 	for _, cycle := range cycles[1:] {
 		for i, s := range cycle {
 			b := &best[i]
-			b.wall, b.floor = min(b.wall, s.wall), min(b.floor, s.floor)
+			b.wall, b.floor, b.null = min(b.wall, s.wall), min(b.floor, s.floor), min(b.null, s.null)
 			b.cpu, b.floorCPU, b.benchCPU = min(b.cpu, s.cpu), min(b.floorCPU, s.floorCPU), min(b.benchCPU, s.benchCPU)
 			if s.calls > b.calls {
 				b.calls, b.callCounts = s.calls, s.callCounts

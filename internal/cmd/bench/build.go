@@ -10,11 +10,16 @@ import (
 	"strings"
 )
 
-// Packages buildProvider compiles: the provider as released, or the same with CPU profiling.
+// Packages buildProvider compiles: the provider as released, or the same with CPU profiling,
+// and the null provider that stands for the least any provider could do.
 const (
 	providerPackage         = "."
 	profiledProviderPackage = "./internal/cmd/bench/profiledprovider"
+	nullProviderPackage     = "./internal/cmd/bench/nullprovider"
 )
+
+// nullLatencyEnv tells the null provider how long an API call takes; nullprovider reads the same name.
+const nullLatencyEnv = "NULLKMS_LATENCY"
 
 // profileDirEnv tells the profiled provider where to write; profiledprovider reads the same name.
 const profileDirEnv = "NCLOUDKMS_BENCH_PROFILE_DIR"

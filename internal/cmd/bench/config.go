@@ -39,27 +39,43 @@ const revisionVariable = `variable "revision" {
 // endpoint and credentials come from the environment and max_retries stays at its default, so
 // retries behave as they would for a user.
 func keysConfig(n int) string {
+	return providerConfig("ncloudkms", `
+# Endpoint and credentials: NCLOUD_KMS_ENDPOINT, NCLOUD_ACCESS_KEY, NCLOUD_SECRET_KEY.
+# max_retries is left at its default.`) + keyResources("ncloudkms_key", n)
+}
+
+// nullConfig is the same configuration on the null provider's nullkms_key, which has the key's
+// schema and only waits the ideal's API calls.
+func nullConfig(n int) string {
+	return providerConfig("nullkms", "") + keyResources("nullkms_key", n)
+}
+
+// providerConfig requires the provider ncloudkms/<name> and configures it with nothing.
+func providerConfig(name, comment string) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
-    ncloudkms = {
-      source = "ncloudkms/ncloudkms"
+    %[1]s = {
+      source = "ncloudkms/%[1]s"
     }
   }
 }
+%[2]s
+provider "%[1]s" {}
 
-# Endpoint and credentials: NCLOUD_KMS_ENDPOINT, NCLOUD_ACCESS_KEY, NCLOUD_SECRET_KEY.
-# max_retries is left at its default.
-provider "ncloudkms" {}
+`, name, comment)
+}
 
-%s
-resource "ncloudkms_key" "bench" {
+// keyResources is n keys of resourceType, the revision variable and the memos it sets.
+func keyResources(resourceType string, n int) string {
+	return fmt.Sprintf(`%s
+resource %q "bench" {
   count           = %d
   name            = format("bench-%%05d", count.index)
   type            = "AES256"
   memo            = count.index < %d ? "revision ${var.revision}" : "revision 1"
   deletion_policy = "DELETE"
 }
-`, revisionVariable, n, changedCount(n))
+`, revisionVariable, resourceType, n, changedCount(n))
 }
 
 // floorConfig is the same shape with terraform_data, which lives inside Terraform: its steps
@@ -73,13 +89,14 @@ resource "terraform_data" "bench" {
 `, revisionVariable, n, changedCount(n))
 }
 
-// cliConfig points Terraform at the provider built into binDir instead of the registry.
+// cliConfig points Terraform at the providers built into binDir instead of the registry.
 func cliConfig(binDir string) string {
 	return fmt.Sprintf(`provider_installation {
   dev_overrides {
     "ncloudkms/ncloudkms" = %q
+    "ncloudkms/nullkms"   = %q
   }
   direct {}
 }
-`, binDir)
+`, binDir, binDir)
 }

@@ -59,6 +59,21 @@ func TestKeysConfig(t *testing.T) {
 	assertBalancedBraces(t, config)
 }
 
+// TestNullConfig: the null provider's configuration is the keys' one, on nullkms_key.
+func TestNullConfig(t *testing.T) {
+	config := nullConfig(300)
+	for _, want := range []string{`source = "ncloudkms/nullkms"`, `provider "nullkms" {}`} {
+		if !strings.Contains(config, want) {
+			t.Errorf("null configuration lacks %q:\n%s", want, config)
+		}
+	}
+	resources := func(config string) string { return config[strings.Index(config, `variable "revision"`):] }
+	if got, want := resources(config), strings.ReplaceAll(resources(keysConfig(300)), "ncloudkms_key", "nullkms_key"); got != want {
+		t.Errorf("resources differ from the keys':\n%s\nwant\n%s", got, want)
+	}
+	assertBalancedBraces(t, config)
+}
+
 func TestFloorConfig(t *testing.T) {
 	config := floorConfig(1000)
 	for _, want := range []string{
@@ -78,8 +93,10 @@ func TestFloorConfig(t *testing.T) {
 
 func TestCLIConfig(t *testing.T) {
 	config := cliConfig(`/tmp/bench "x"/bin`)
-	if !strings.Contains(config, `"ncloudkms/ncloudkms" = "/tmp/bench \"x\"/bin"`) {
-		t.Errorf("dev_overrides line missing or badly quoted:\n%s", config)
+	for _, want := range []string{`"ncloudkms/ncloudkms" = "/tmp/bench \"x\"/bin"`, `"ncloudkms/nullkms"   = "/tmp/bench \"x\"/bin"`} {
+		if !strings.Contains(config, want) {
+			t.Errorf("dev_overrides line %s missing or badly quoted:\n%s", want, config)
+		}
 	}
 	if !strings.Contains(config, "direct {}") {
 		t.Errorf("other providers must still install directly:\n%s", config)

@@ -12,6 +12,7 @@ type stepResult struct {
 	name        string
 	wall        time.Duration // the ncloudkms_key command
 	floor       time.Duration // the same command on terraform_data
+	null        time.Duration // the same command on the null provider's nullkms_key
 	ideal       time.Duration // least time the API latency imposes
 	cpu         time.Duration // CPU time of Terraform and the provider
 	floorCPU    time.Duration
@@ -26,6 +27,12 @@ type stepResult struct {
 // ratio is wall time over what Terraform and the API latency alone would take.
 func (r stepResult) ratio() float64 {
 	return r.wall.Seconds() / (r.floor + r.ideal).Seconds()
+}
+
+// nullRatio is the ratio the null provider reaches: the best any provider with the key's schema
+// can do behind Terraform's plugin protocol.
+func (r stepResult) nullRatio() float64 {
+	return r.null.Seconds() / (r.floor + r.ideal).Seconds()
 }
 
 // runResult is one run at one size.
@@ -71,14 +78,15 @@ const (
 	targetScalingRatio = 11
 )
 
-var resultHeader = []string{"step", "wall s", "floor s", "ideal API s", "ratio", "API calls", "minimum",
-	"connections", "conns/process", "provider processes", "peak MiB"}
+var resultHeader = []string{"step", "wall s", "floor s", "ideal API s", "ratio", "null provider s", "null ratio",
+	"API calls", "minimum", "connections", "conns/process", "provider processes", "peak MiB"}
 
 func (run runResult) tableRows() [][]string {
 	rows := make([][]string, 0, len(run.steps))
 	for _, s := range run.steps {
 		rows = append(rows, []string{
 			s.name, seconds(s.wall), seconds(s.floor), seconds(s.ideal), fmt.Sprintf("%.2f", s.ratio()),
+			seconds(s.null), fmt.Sprintf("%.2f", s.nullRatio()),
 			strconv.Itoa(s.calls), strconv.Itoa(s.minCalls), strconv.FormatInt(s.connections, 10),
 			strconv.Itoa(s.process.maxConnsPerProcess), strconv.Itoa(s.process.processes), mebibytes(s.process.peakMemory),
 		})

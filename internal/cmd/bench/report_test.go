@@ -9,11 +9,11 @@ import (
 
 func sampleRun() runResult {
 	return runResult{keys: 300, latency: 25 * time.Millisecond, parallelism: 10, steps: []stepResult{
-		{name: "apply", wall: 2300 * time.Millisecond, floor: 700 * time.Millisecond, ideal: 1550 * time.Millisecond,
+		{name: "apply", wall: 2300 * time.Millisecond, floor: 700 * time.Millisecond, ideal: 1550 * time.Millisecond, null: 2250 * time.Millisecond,
 			cpu: 1500 * time.Millisecond, floorCPU: 600 * time.Millisecond, benchCPU: 300 * time.Millisecond, calls: 602, minCalls: 602, connections: 11,
 			process:    processSample{processes: 3, peakMemory: 30 << 20, maxConnsPerProcess: 10, cpu: 700 * time.Millisecond},
 			callCounts: []callCount{{"GET /keys/{tag}", 300}, {"POST /keys", 300}, {"GET /keys", 2}}},
-		{name: "destroy", wall: 4 * time.Second, floor: 1 * time.Second, ideal: 2250 * time.Millisecond,
+		{name: "destroy", wall: 4 * time.Second, floor: 1 * time.Second, ideal: 2250 * time.Millisecond, null: 3900 * time.Millisecond,
 			calls: 905, minCalls: 900, connections: 21,
 			process: processSample{processes: 4, peakMemory: 40 << 20, maxConnsPerProcess: 11}},
 	}}
@@ -23,6 +23,13 @@ func TestStepResult_ratio(t *testing.T) {
 	r := stepResult{wall: 3 * time.Second, floor: time.Second, ideal: 1500 * time.Millisecond}
 	if got := r.ratio(); got != 1.2 {
 		t.Errorf("ratio = %v, want 1.2", got)
+	}
+}
+
+func TestStepResult_nullRatio(t *testing.T) {
+	r := stepResult{null: 2700 * time.Millisecond, floor: time.Second, ideal: 1500 * time.Millisecond}
+	if got := r.nullRatio(); got != 1.08 {
+		t.Errorf("nullRatio = %v, want 1.08", got)
 	}
 }
 
@@ -47,9 +54,9 @@ func TestWriteRun(t *testing.T) {
 	text := out.String()
 	for _, want := range []string{
 		"N=300 keys, latency 25ms, parallelism 10",
-		"| step    | wall s | floor s | ideal API s | ratio | API calls | minimum | connections | conns/process | provider processes | peak MiB |",
-		"| apply   |   2.30 |    0.70 |        1.55 |  1.02 |       602 |     602 |          11 |            10 |                  3 |     30.0 |",
-		"| destroy |   4.00 |    1.00 |        2.25 |  1.23 |       905 |     900 |          21 |            11 |                  4 |     40.0 |",
+		"| step    | wall s | floor s | ideal API s | ratio | null provider s | null ratio | API calls | minimum | connections | conns/process | provider processes | peak MiB |",
+		"| apply   |   2.30 |    0.70 |        1.55 |  1.02 |            2.25 |       1.00 |       602 |     602 |          11 |            10 |                  3 |     30.0 |",
+		"| destroy |   4.00 |    1.00 |        2.25 |  1.23 |            3.90 |       1.20 |       905 |     900 |          21 |            11 |                  4 |     40.0 |",
 		"| step    | Terraform + provider | of which provider | floor (Terraform) | mock + sampler | per key, ms |",
 		"| apply   |                 1.50 |              0.70 |              0.60 |           0.30 |        3.00 |",
 		"calls apply:   GET /keys/{tag} 300, POST /keys 300, GET /keys 2",

@@ -93,6 +93,9 @@ func buildForBench(ctx context.Context, ws workspace, profileDir string) (string
 	if err := buildProvider(ctx, pkg, ws.providerPath()); err != nil {
 		return "", nil, err
 	}
+	if err := buildProvider(ctx, nullProviderPackage, ws.nullProviderPath()); err != nil {
+		return "", nil, err
+	}
 	// /proc/<pid>/exe shows the path with every symlink resolved.
 	exe, err := filepath.EvalSymlinks(ws.providerPath())
 	return exe, extraEnv, err

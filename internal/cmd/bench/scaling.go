@@ -12,6 +12,7 @@ type scalingRow struct {
 	step                   string
 	smallWall, largeWall   time.Duration
 	floorRatio, idealRatio float64 // the same ratios for Terraform alone and for the API latency alone
+	nullRatio              float64 // and for the null provider
 }
 
 func (r scalingRow) wallRatio() float64 {
@@ -30,6 +31,7 @@ func scalingRows(small, large runResult) []scalingRow {
 				step: s.name, smallWall: s.wall, largeWall: l.wall,
 				floorRatio: l.floor.Seconds() / s.floor.Seconds(),
 				idealRatio: ratioOrZero(l.ideal, s.ideal),
+				nullRatio:  ratioOrZero(l.null, s.null),
 			})
 		}
 	}
@@ -57,11 +59,12 @@ func writeScaling(w io.Writer, small, large runResult) {
 	rows := scalingRows(small, large)
 	header := []string{"step",
 		"wall N=" + strconv.Itoa(small.keys) + " s", "wall N=" + strconv.Itoa(large.keys) + " s", "time ratio",
-		"floor ratio", "ideal API ratio"}
+		"floor ratio", "ideal API ratio", "null provider ratio"}
 	var cells [][]string
 	for _, r := range rows {
 		cells = append(cells, []string{r.step, seconds(r.smallWall), seconds(r.largeWall),
-			fmt.Sprintf("%.2f", r.wallRatio()), fmt.Sprintf("%.2f", r.floorRatio), fmt.Sprintf("%.2f", r.idealRatio)})
+			fmt.Sprintf("%.2f", r.wallRatio()), fmt.Sprintf("%.2f", r.floorRatio), fmt.Sprintf("%.2f", r.idealRatio),
+			fmt.Sprintf("%.2f", r.nullRatio)})
 	}
 	fmt.Fprintf(w, "\nScaling from N=%d to N=%d (%gx the keys)\n\n", small.keys, large.keys, float64(large.keys)/float64(small.keys))
 	fmt.Fprint(w, markdownTable(header, cells))

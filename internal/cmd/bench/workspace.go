@@ -17,7 +17,10 @@ type workspace struct {
 	certFile  string // SSL_CERT_FILE: the certificate of the HTTPS mock
 }
 
-const providerBinaryName = "terraform-provider-ncloudkms"
+const (
+	providerBinaryName     = "terraform-provider-ncloudkms"
+	nullProviderBinaryName = "terraform-provider-nullkms"
+)
 
 func newWorkspace() (workspace, error) {
 	root, err := os.MkdirTemp("", "ncloudkms-bench-")
@@ -44,19 +47,31 @@ func (ws workspace) providerPath() string {
 	return filepath.Join(ws.binDir, providerBinaryName)
 }
 
-// configDirs writes the two configurations of a run with n resources.
-func (ws workspace) configDirs(n int) (keysDir, floorDir string, err error) {
-	keysDir = filepath.Join(ws.root, fmt.Sprintf("keys-%d", n))
-	floorDir = filepath.Join(ws.root, fmt.Sprintf("floor-%d", n))
-	for dir, config := range map[string]string{keysDir: keysConfig(n), floorDir: floorConfig(n)} {
+func (ws workspace) nullProviderPath() string {
+	return filepath.Join(ws.binDir, nullProviderBinaryName)
+}
+
+// configDirs are the three configurations of a run with n resources.
+type configDirs struct {
+	keys, floor, null string
+}
+
+// writeConfigs writes the three configurations of a run with n resources.
+func (ws workspace) writeConfigs(n int) (configDirs, error) {
+	dirs := configDirs{
+		keys:  filepath.Join(ws.root, fmt.Sprintf("keys-%d", n)),
+		floor: filepath.Join(ws.root, fmt.Sprintf("floor-%d", n)),
+		null:  filepath.Join(ws.root, fmt.Sprintf("null-%d", n)),
+	}
+	for dir, config := range map[string]string{dirs.keys: keysConfig(n), dirs.floor: floorConfig(n), dirs.null: nullConfig(n)} {
 		if err := os.Mkdir(dir, 0o755); err != nil {
-			return "", "", err
+			return configDirs{}, err
 		}
 		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
-			return "", "", err
+			return configDirs{}, err
 		}
 	}
-	return keysDir, floorDir, nil
+	return dirs, nil
 }
 
 // writeCertificate makes certPEM the one certificate file of the workspace (each run's mock has

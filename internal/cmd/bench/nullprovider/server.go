@@ -1,0 +1,219 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
+)
+
+const nullKeyType = "nullkms_key"
+
+// nullServer serves nullkms_key itself and leaves every other call to the empty provider.
+type nullServer struct {
+	tfprotov6.ProviderServer
+
+	schema     *tfprotov6.Schema // ncloudkms_key's
+	objectType tftypes.Object
+	latency    time.Duration
+	listOnce   sync.Once    // the name check's list page, once per process
+	nextTag    atomic.Int64 // tags of created keys
+	calls      atomic.Int64 // API calls it stood for, for its tests
+}
+
+// newNullServer takes ncloudkms_key's schema from the real provider's protocol server.
+func newNullServer(latency time.Duration) (*nullServer, error) {
+	ctx := context.Background()
+	realSchemas, err := provider.NewProtocol6Server(provider.New("bench")(), true).GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		return nil, err
+	}
+	schema, ok := realSchemas.ResourceSchemas["ncloudkms_key"]
+	if !ok {
+		return nil, errors.New("the provider has no ncloudkms_key schema")
+	}
+	objectType, ok := schema.ValueType().(tftypes.Object)
+	if !ok {
+		return nil, fmt.Errorf("ncloudkms_key's schema is a %s, not an object", schema.ValueType())
+	}
+	return &nullServer{
+		ProviderServer: providerserver.NewProtocol6(emptyProvider{})(),
+		schema:         schema,
+		objectType:     objectType,
+		latency:        latency,
+	}, nil
+}
+
+// wait stands for calls sequential API calls.
+func (s *nullServer) wait(ctx context.Context, calls int) {
+	s.calls.Add(int64(calls))
+	select {
+	case <-time.After(time.Duration(calls) * s.latency):
+	case <-ctx.Done():
+	}
+}
+
+func (s *nullServer) GetMetadata(ctx context.Context, req *tfprotov6.GetMetadataRequest) (*tfprotov6.GetMetadataResponse, error) {
+	resp, err := s.ProviderServer.GetMetadata(ctx, req)
+	if err == nil {
+		resp.Resources = append(resp.Resources, tfprotov6.ResourceMetadata{TypeName: nullKeyType})
+	}
+	return resp, err
+}
+
+func (s *nullServer) GetProviderSchema(ctx context.Context, req *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
+	resp, err := s.ProviderServer.GetProviderSchema(ctx, req)
+	if err == nil {
+		resp.ResourceSchemas = map[string]*tfprotov6.Schema{nullKeyType: s.schema}
+	}
+	return resp, err
+}
+
+func (s *nullServer) ValidateResourceConfig(context.Context, *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return &tfprotov6.ValidateResourceConfigResponse{}, nil
+}
+
+func (s *nullServer) UpgradeResourceState(_ context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	state, err := req.RawState.UnmarshalWithOpts(s.objectType, tfprotov6.UnmarshalOpts{
+		ValueFromJSONOpts: tftypes.ValueFromJSONOpts{IgnoreUndefinedAttributes: true},
+	})
+	if err != nil {
+		return nil, err
+	}
+	upgraded, err := tfprotov6.NewDynamicValue(s.objectType, state)
+	return &tfprotov6.UpgradeResourceStateResponse{UpgradedState: &upgraded}, err
+}
+
+// ReadResource: one GET.
+func (s *nullServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	s.wait(ctx, 1)
+	return &tfprotov6.ReadResourceResponse{NewState: req.CurrentState, Private: req.Private}, nil
+}
+
+// PlanResourceChange plans what Terraform proposes; a create leaves the computed attributes it
+// does not know unknown, and the first create plan of the process lists the keys once.
+func (s *nullServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	proposed, err := s.value(req.ProposedNewState)
+	if err != nil {
+		return nil, err
+	}
+	prior, err := s.value(req.PriorState)
+	if err != nil {
+		return nil, err
+	}
+	if proposed.IsNull() || !prior.IsNull() {
+		return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}, nil
+	}
+	s.listOnce.Do(func() { s.wait(ctx, 1) })
+	planned, err := s.mapAttributes(proposed, func(attribute *tfprotov6.SchemaAttribute, v tftypes.Value) tftypes.Value {
+		if attribute.Computed && v.IsNull() {
+			return tftypes.NewValue(v.Type(), tftypes.UnknownValue)
+		}
+		return v
+	})
+	if err != nil {
+		return nil, err
+	}
+	value, err := tfprotov6.NewDynamicValue(s.objectType, planned)
+	return &tfprotov6.PlanResourceChangeResponse{PlannedState: &value}, err
+}
+
+// ApplyResourceChange: a create is POST and GET, a destroy request-deletion and DELETE, and an
+// update one call per changed attribute.
+func (s *nullServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	planned, err := s.value(req.PlannedState)
+	if err != nil {
+		return nil, err
+	}
+	prior, err := s.value(req.PriorState)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case planned.IsNull():
+		s.wait(ctx, 2)
+		return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PlannedState}, nil
+	case prior.IsNull():
+		s.wait(ctx, 2)
+		tag := fmt.Sprintf("null-%d", s.nextTag.Add(1))
+		planned, err = s.mapAttributes(planned, func(attribute *tfprotov6.SchemaAttribute, v tftypes.Value) tftypes.Value {
+			if v.IsKnown() {
+				return v
+			}
+			return madeUpValue(attribute.Name, v.Type(), tag)
+		})
+		if err != nil {
+			return nil, err
+		}
+	default:
+		changed, err := s.changedAttributes(prior, planned)
+		if err != nil {
+			return nil, err
+		}
+		s.wait(ctx, changed)
+	}
+	newState, err := tfprotov6.NewDynamicValue(s.objectType, planned)
+	return &tfprotov6.ApplyResourceChangeResponse{NewState: &newState, Private: req.PlannedPrivate}, err
+}
+
+// value decodes a state or plan; a missing one is null.
+func (s *nullServer) value(v *tfprotov6.DynamicValue) (tftypes.Value, error) {
+	if v == nil {
+		return tftypes.NewValue(s.objectType, nil), nil
+	}
+	return v.Unmarshal(s.objectType)
+}
+
+// mapAttributes returns object with each top-level attribute replaced by f's answer.
+func (s *nullServer) mapAttributes(object tftypes.Value, f func(*tfprotov6.SchemaAttribute, tftypes.Value) tftypes.Value) (tftypes.Value, error) {
+	var values map[string]tftypes.Value
+	if err := object.As(&values); err != nil {
+		return tftypes.Value{}, err
+	}
+	for _, attribute := range s.schema.Block.Attributes {
+		values[attribute.Name] = f(attribute, values[attribute.Name])
+	}
+	return tftypes.NewValue(s.objectType, values), nil
+}
+
+// changedAttributes counts the top-level attributes whose values differ.
+func (s *nullServer) changedAttributes(before, after tftypes.Value) (int, error) {
+	var b, a map[string]tftypes.Value
+	if err := before.As(&b); err != nil {
+		return 0, err
+	}
+	if err := after.As(&a); err != nil {
+		return 0, err
+	}
+	changed := 0
+	for name, v := range a {
+		if !v.Equal(b[name]) {
+			changed++
+		}
+	}
+	return changed, nil
+}
+
+// madeUpValue is what the API would report for an attribute unknown until the key exists.
+func madeUpValue(name string, t tftypes.Type, tag string) tftypes.Value {
+	switch {
+	case name == "id" || name == "key_tag":
+		return tftypes.NewValue(t, tag)
+	case t.Is(tftypes.String):
+		return tftypes.NewValue(t, "")
+	case t.Is(tftypes.Bool):
+		return tftypes.NewValue(t, false)
+	case t.Is(tftypes.Number):
+		return tftypes.NewValue(t, big.NewFloat(1))
+	}
+	return tftypes.NewValue(t, nil)
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+func newTestServer(t *testing.T) *nullServer {
+	t.Helper()
+	s, err := newNullServer(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// config is a configuration of nullkms_key as the bench writes it: every other attribute null.
+func (s *nullServer) config(t *testing.T, memo string) tftypes.Value {
+	t.Helper()
+	values := map[string]tftypes.Value{}
+	for name, typ := range s.objectType.AttributeTypes {
+		values[name] = tftypes.NewValue(typ, nil)
+	}
+	values["name"] = tftypes.NewValue(tftypes.String, "bench-00001")
+	values["type"] = tftypes.NewValue(tftypes.String, "AES256")
+	values["memo"] = tftypes.NewValue(tftypes.String, memo)
+	values["deletion_policy"] = tftypes.NewValue(tftypes.String, "DELETE")
+	return tftypes.NewValue(s.objectType, values)
+}
+
+func (s *nullServer) dynamic(t *testing.T, v tftypes.Value) *tfprotov6.DynamicValue {
+	t.Helper()
+	dv, err := tfprotov6.NewDynamicValue(s.objectType, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dv
+}
+
+func (s *nullServer) decode(t *testing.T, dv *tfprotov6.DynamicValue) tftypes.Value {
+	t.Helper()
+	v, err := dv.Unmarshal(s.objectType)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func attribute(t *testing.T, object tftypes.Value, name string) tftypes.Value {
+	t.Helper()
+	var values map[string]tftypes.Value
+	if err := object.As(&values); err != nil {
+		t.Fatal(err)
+	}
+	return values[name]
+}
+
+// TestNullServerLifecycle walks one key through the bench's steps and checks the plans and
+// states Terraform gets, and that the server stood for exactly the ideal's API calls.
+func TestNullServerLifecycle(t *testing.T) {
+	ctx := context.Background()
+	s := newTestServer(t)
+	null := s.dynamic(t, tftypes.NewValue(s.objectType, nil))
+	config := s.config(t, "revision 1")
+
+	// Create: the plan leaves the computed attributes unknown; the first create plan lists once.
+	plan, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: nullKeyType, PriorState: null, ProposedNewState: s.dynamic(t, config), Config: s.dynamic(t, config)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	planned := s.decode(t, plan.PlannedState)
+	if v := attribute(t, planned, "key_tag"); v.IsKnown() {
+		t.Errorf("planned key_tag = %s, want unknown", v)
+	}
+	if v := attribute(t, planned, "memo"); !v.Equal(tftypes.NewValue(tftypes.String, "revision 1")) {
+		t.Errorf("planned memo = %s, want the configuration's", v)
+	}
+	created, err := s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: nullKeyType, PriorState: null, PlannedState: plan.PlannedState, Config: s.dynamic(t, config)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := s.decode(t, created.NewState)
+	if !state.IsFullyKnown() || !attribute(t, state, "id").Equal(attribute(t, state, "key_tag")) {
+		t.Errorf("created state %s: want every attribute known and id = key_tag", state)
+	}
+	if got := s.calls.Load(); got != 3 {
+		t.Errorf("create stood for %d calls, want 3 (list, POST, GET)", got)
+	}
+
+	// Refresh: one GET, the state unchanged.
+	read, err := s.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: nullKeyType, CurrentState: created.NewState})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.decode(t, read.NewState).Equal(state) || s.calls.Load() != 4 {
+		t.Errorf("read changed the state or stood for %d calls in all, want 4", s.calls.Load())
+	}
+
+	// Update of the memo: one call.
+	updated := s.config(t, "revision 2")
+	proposed, err := s.mapAttributes(state, func(a *tfprotov6.SchemaAttribute, v tftypes.Value) tftypes.Value {
+		if a.Name == "memo" {
+			return attribute(t, updated, "memo")
+		}
+		return v
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err = s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: nullKeyType, PriorState: created.NewState, ProposedNewState: s.dynamic(t, proposed), Config: s.dynamic(t, updated)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	applied, err := s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: nullKeyType, PriorState: created.NewState, PlannedState: plan.PlannedState, Config: s.dynamic(t, updated)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.decode(t, applied.NewState).Equal(proposed) || s.calls.Load() != 5 {
+		t.Errorf("update: state %s after %d calls in all, want the proposed state after 5", s.decode(t, applied.NewState), s.calls.Load())
+	}
+
+	// Destroy: request-deletion and DELETE.
+	destroyed, err := s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: nullKeyType, PriorState: applied.NewState, PlannedState: null})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.decode(t, destroyed.NewState).IsNull() || s.calls.Load() != 7 {
+		t.Errorf("destroy: state %s after %d calls in all, want null after 7", s.decode(t, destroyed.NewState), s.calls.Load())
+	}
+}
+
+func TestNullServerSchemaIsTheKeys(t *testing.T) {
+	s := newTestServer(t)
+	resp, err := s.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, ok := resp.ResourceSchemas[nullKeyType]
+	if !ok || len(resp.ResourceSchemas) != 1 {
+		t.Fatalf("resource schemas %v, want only %s", resp.ResourceSchemas, nullKeyType)
+	}
+	if got := len(schema.Block.Attributes); got != 18 {
+		t.Errorf("%d attributes, want ncloudkms_key's 18", got)
+	}
+}
+
+func TestNullServerUpgradesJSONState(t *testing.T) {
+	s := newTestServer(t)
+	resp, err := s.UpgradeResourceState(context.Background(), &tfprotov6.UpgradeResourceStateRequest{
+		TypeName: nullKeyType, RawState: &tfprotov6.RawState{JSON: []byte(`{"id":"null-1","key_tag":"null-1","name":"k"}`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := s.decode(t, resp.UpgradedState)
+	if !attribute(t, state, "name").Equal(tftypes.NewValue(tftypes.String, "k")) || !attribute(t, state, "memo").IsNull() {
+		t.Errorf("upgraded state %s", state)
+	}
+}
