@@ -34,7 +34,8 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, headerLine(terraformVersion(ctx, terraform, terraformEnv(os.Environ(), nil)), opts.tls))
+	fmt.Fprintln(out, headerLine(terraformVersion(ctx, terraform,
+		terraformEnv(os.Environ(), map[string]string{"TF_CLI_CONFIG_FILE": ws.cliConfig, "CHECKPOINT_DISABLE": "1"})), opts.tls))
 
 	sizes := []int{opts.keys}
 	if opts.scaling {
