@@ -88,6 +88,14 @@ func TestNullServerLifecycle(t *testing.T) {
 	if !state.IsFullyKnown() || !attribute(t, state, "id").Equal(attribute(t, state, "key_tag")) {
 		t.Errorf("created state %s: want every attribute known and id = key_tag", state)
 	}
+	var tag string
+	if err := attribute(t, state, "key_tag").As(&tag); err != nil || len(tag) != 64 {
+		t.Errorf("key_tag %q: want 64 hex digits, as large as a real tag", tag)
+	}
+	if !attribute(t, state, "status").Equal(tftypes.NewValue(tftypes.String, "ENABLE")) ||
+		!attribute(t, state, "enabled").Equal(tftypes.NewValue(tftypes.Bool, true)) {
+		t.Errorf("created state %s: want an enabled key like the real one", state)
+	}
 	if got := s.calls.Load(); got != 3 {
 		t.Errorf("create stood for %d calls, want 3 (list, POST, GET)", got)
 	}
