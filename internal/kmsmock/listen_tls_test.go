@@ -28,15 +28,22 @@ func newTLSTestClient(t testing.TB, opts Options) *testClient {
 	return &testClient{t: t, server: s, http: &http.Client{Transport: transport}, host: "https://" + s.Addr()}
 }
 
-func TestListenTLS_servesHTTP2(t *testing.T) {
-	c := newTLSTestClient(t, Options{})
+// signedList sends a signed GET /keys and returns the answer, its body closed.
+func (c *testClient) signedList() *http.Response {
+	c.t.Helper()
 	req := c.request("GET", "/kms/v1/keys", nil)
 	c.signAt(req, c.server.GatewayNow())
 	resp, err := c.http.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		c.t.Fatal(err)
 	}
 	resp.Body.Close()
+	return resp
+}
+
+func TestListenTLS_servesHTTP2(t *testing.T) {
+	c := newTLSTestClient(t, Options{})
+	resp := c.signedList()
 	if resp.StatusCode != http.StatusOK || resp.ProtoMajor != 2 || resp.TLS == nil || resp.TLS.NegotiatedProtocol != "h2" {
 		t.Fatalf("got %d over %s (TLS %v), want 200 over HTTP/2", resp.StatusCode, resp.Proto, resp.TLS != nil)
 	}
@@ -46,13 +53,7 @@ func TestListenTLS_servesHTTP2(t *testing.T) {
 func TestListenTLS_http1Client(t *testing.T) {
 	c := newTLSTestClient(t, Options{})
 	c.http.Transport.(*http.Transport).ForceAttemptHTTP2 = false
-	req := c.request("GET", "/kms/v1/keys", nil)
-	c.signAt(req, c.server.GatewayNow())
-	resp, err := c.http.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := c.signedList()
 	if resp.StatusCode != http.StatusOK || resp.ProtoMajor != 1 {
 		t.Fatalf("got %d over %s, want 200 over HTTP/1.1", resp.StatusCode, resp.Proto)
 	}
