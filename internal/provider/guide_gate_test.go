@@ -134,6 +134,9 @@ func TestAccGuide_gateCommand(t *testing.T) {
 			severity: "warning", summary: summaryKeyWillBeAbandoned},
 		{name: "deletion protection, block removed", arguments: "deletion_protection = true", next: "-",
 			blocks: true, severity: "error", summary: summaryKeyDeletionProtected},
+		{name: "delete policy, plan -replace", arguments: `deletion_policy = "DELETE"`,
+			planArgs: []string{"-replace=ncloudkms_key.gated"},
+			blocks:   true, severity: "error", summary: summaryKeyReplacementOnRequestRefused},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -249,10 +252,25 @@ func TestGuide_gateCommandInputs(t *testing.T) {
 		return fmt.Sprintf(`{"type":"diagnostic","diagnostic":{"severity":%q,"summary":%q,"detail":"Key \"k\" (key tag t)","address":""}}`+"\n",
 			severity, summary)
 	}
+	replaced := func(resourceType, address, action string) string {
+		return fmt.Sprintf(`{"type":"planned_change","change":{"resource":{"addr":%q,"resource_type":%q},"action":%q,"reason":"tainted"}}`+"\n",
+			address, resourceType, action)
+	}
+	abandonedAt := func(address string) string {
+		return fmt.Sprintf(`{"type":"diagnostic","diagnostic":{"severity":"warning","summary":%q,"address":%q}}`+"\n",
+			summaryKeyWillBeAbandoned, address)
+	}
 	for _, c := range []struct {
 		name, input string
 		blocks      bool
 	}{
+		{"key replaced, no diagnostic", version + replaced("ncloudkms_key", "ncloudkms_key.k", "replace") + summary, true},
+		{"key replaced, diagnostic on another address", version + replaced("ncloudkms_key", "ncloudkms_key.k", "replace") +
+			abandonedAt("ncloudkms_key.other") + summary, true},
+		{"key replaced, diagnostic on its address", version + replaced("ncloudkms_key", "ncloudkms_key.k", "replace") +
+			abandonedAt("ncloudkms_key.k") + summary, false},
+		{"other resource replaced", version + replaced("terraform_data", "terraform_data.t", "replace") + summary, false},
+		{"key updated", version + replaced("ncloudkms_key", "ncloudkms_key.k", "update") + summary, false},
 		{"empty input", "", true},
 		{"not JSON", "Plan: 0 to add, 0 to change, 1 to destroy.\n", true},
 		{"no change summary", version, true},

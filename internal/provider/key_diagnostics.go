@@ -12,15 +12,17 @@ import (
 // Diagnostic summaries of ncloudkms_key. They are documented verbatim so that pipelines can
 // gate on them in `terraform plan -json`: never reword them.
 const (
-	summaryKeyWillBeDeleted         = "Key will be deleted permanently"
-	summaryKeyWillBeScheduled       = "Key will be scheduled for deletion"
-	summaryKeyWillBeAbandoned       = "Key will be abandoned"
-	summaryKeyDeletionProtected     = "Key deletion blocked by deletion_protection"
-	summaryPendingKeyWillBeRestored = "Key pending deletion will be restored"
-	summaryKeyNameInUse             = "Key name already in use"
-	summaryKeyNameHeldByPending     = "Key name held by a key pending deletion"
-	summaryPendingKeyWillBeAdopted  = "Key pending deletion will be adopted"
-	summaryKeyDeletedOutside        = "Key deleted outside Terraform"
+	summaryKeyWillBeDeleted               = "Key will be deleted permanently"
+	summaryKeyWillBeScheduled             = "Key will be scheduled for deletion"
+	summaryKeyWillBeAbandoned             = "Key will be abandoned"
+	summaryKeyDeletionProtected           = "Key deletion blocked by deletion_protection"
+	summaryPendingKeyWillBeRestored       = "Key pending deletion will be restored"
+	summaryKeyNameInUse                   = "Key name already in use"
+	summaryKeyNameHeldByPending           = "Key name held by a key pending deletion"
+	summaryPendingKeyWillBeAdopted        = "Key pending deletion will be adopted"
+	summaryPendingKeyCannotBeAdopted      = "Key pending deletion cannot be adopted"
+	summaryKeyDeletedOutside              = "Key deleted outside Terraform"
+	summaryKeyReplacementOnRequestRefused = "Key replacement on request refused"
 )
 
 // Summaries of apply-time failures of Delete and of the plan-time name check.
@@ -28,6 +30,7 @@ const (
 	summaryKeyDeletionRequestFailed = "Key deletion request failed"
 	summaryKeyFinalDeleteRefused    = "Key final delete refused"
 	summaryKeyNameCheckFailed       = "Key name check failed"
+	summaryKeyRemovalNotAnnounced   = "Key removal was not announced by the plan"
 )
 
 // deletionDelay is how long NCloud keeps a key pending deletion before deleting it.
@@ -51,12 +54,25 @@ func (k keyRef) String() string {
 
 func keyRefOf(key kmsapi.Key) keyRef { return keyRef{Name: key.KeyName, Tag: key.KeyTag} }
 
+// unknownDate stands in for a date the API or the state does not give.
+const unknownDate = "an unknown date"
+
+// Why Terraform replaces a key when the configuration does not force it (removal.ForcedBy).
+const (
+	forcedByRequest = "Terraform was asked to replace it (-replace on the command line, or a reference in its " +
+		"lifecycle replace_triggered_by that changed)"
+	forcedByTaint = "the resource is tainted (by terraform taint, or by a create that stopped part-way), so Terraform replaces it"
+)
+
 // removal describes what a destroy or a replacement does to the key currently in state.
 type removal struct {
 	Key keyRef
-	// Causes is empty for a destroy; for a replacement it lists the changes that force it,
-	// e.g. `type "AES256" → "RSA2048"`.
+	// Causes lists the configuration changes that force a replacement, e.g.
+	// `type changes from "AES256" to "RSA2048"`.
 	Causes []string
+	// ForcedBy says why Terraform replaces the key when the configuration does not force it:
+	// forcedByRequest or forcedByTaint.
+	ForcedBy string
 	// PendingUntil is the state's deletion_scheduled_for when the key is already REVOKE.
 	PendingUntil string
 	// NewPolicy is the planned deletion_policy on a replacement when it differs from the one
@@ -64,13 +80,24 @@ type removal struct {
 	NewPolicy string
 }
 
-func (rm removal) isReplacement() bool { return len(rm.Causes) > 0 }
+func (rm removal) isReplacement() bool { return len(rm.Causes) > 0 || rm.ForcedBy != "" }
+
+// replacementWhy says what replaces the key: the configuration changes, or Terraform itself.
+func (rm removal) replacementWhy() string {
+	if rm.ForcedBy != "" {
+		return rm.ForcedBy
+	}
+	return strings.Join(rm.Causes, " and ")
+}
 
 func (rm removal) pending() bool { return rm.PendingUntil != "" }
 
 // reason says why the key goes: the resource is destroyed, or what forces its replacement.
 func (rm removal) reason() string {
-	if rm.isReplacement() {
+	switch {
+	case rm.ForcedBy != "":
+		return rm.ForcedBy + " with a new key"
+	case rm.isReplacement():
 		return strings.Join(rm.Causes, " and ") + ", which the API cannot change in place, so the key is replaced by a new one"
 	}
 	return "the resource is being destroyed"
@@ -85,6 +112,12 @@ func (rm removal) policyNote() string {
 }
 
 func (rm removal) avoidReplacement() string {
+	switch rm.ForcedBy {
+	case forcedByRequest:
+		return " To keep the current key, plan again without -replace, or undo the change that triggers replace_triggered_by."
+	case forcedByTaint:
+		return " To keep the current key, run terraform untaint <address> before applying; the next apply then finishes configuring it."
+	}
 	if !rm.isReplacement() {
 		return ""
 	}
@@ -147,7 +180,7 @@ func protectionErrorDetail(rm removal) string {
 	var what, retry string
 	if rm.isReplacement() {
 		what = fmt.Sprintf("Key %s cannot be replaced, as %s: deletion_protection = true on it (in the state or in the "+
-			"configuration).", rm.Key, strings.Join(rm.Causes, " and "))
+			"configuration).", rm.Key, rm.replacementWhy())
 		retry = "apply the change that replaces it again"
 	} else {
 		what = fmt.Sprintf("Key %s cannot be destroyed: deletion_protection = true on it.", rm.Key)
@@ -164,6 +197,27 @@ func protectionErrorDetail(rm removal) string {
 		"      destroy = false\n" +
 		"    }\n" +
 		"  }"
+}
+
+// replacementOnRequestRefusedDetail explains why a replacement that Terraform was asked for
+// (-replace, replace_triggered_by) is refused; policyDetail is the warning it would have earned.
+func replacementOnRequestRefusedDetail(rm removal, policyDetail string) string {
+	return fmt.Sprintf("Key %s is to be replaced, because %s. Terraform does not show a provider's warnings for such "+
+		"a replacement, so this plan could not say what it does to the current key; the provider refuses it instead, "+
+		"and nothing is changed while this error stands. This is what it would do:\n\n%s\n\n"+
+		"To replace the key on purpose, let a plan announce it: run terraform taint <address> (instead of -replace, or "+
+		"of the replace_triggered_by reference) and plan again with the key's name unchanged, or replace the resource "+
+		"block by one with another address; either plan shows what happens to this key.",
+		rm.Key, rm.ForcedBy, policyDetail)
+}
+
+// removalNotAnnouncedDetail explains why Delete refused a removal that the plan did not announce.
+func removalNotAnnouncedDetail(key keyRef) string {
+	return fmt.Sprintf("Terraform is removing key %s, but the plan it applies did not announce that, so nothing was "+
+		"deleted and the key stays in the Terraform state. This happens when a tainted key is replaced by a key with "+
+		"another name: the plan recognises a tainted key by its name, so it could not say what happens to it. Keep the "+
+		"key's name in the plan that replaces it (the plan then says what its deletion_policy does), or run terraform "+
+		"untaint <address> to keep the key.", key)
 }
 
 // restoreWarningDetail explains that applying a configured key found REVOKE cancels its deletion.
@@ -188,8 +242,8 @@ func replacementNameClashDetail(rm removal, policy, name string) string {
 	return fmt.Sprintf("Key %s is to be replaced, because %s, and its deletion_policy is %q: the current key %s and keeps its name, so creating the new key "+
 		"named %q would then fail, leaving neither key under Terraform. Nothing is changed while this error stands.\n\n"+
 		"To go ahead, give the new key another name, or set deletion_policy = \"DELETE\" and apply that change first "+
-		"(the current key is then deleted at once, for ever, and frees the name), or revert the change that forces the replacement.",
-		rm.Key, strings.Join(rm.Causes, " and "), policy, fate, name)
+		"(the current key is then deleted at once, for ever, and frees the name).%s",
+		rm.Key, rm.replacementWhy(), policy, fate, name, rm.avoidReplacement())
 }
 
 // nameInUseDetail explains a create whose name an existing key (ENABLE or DISABLE) holds.
@@ -233,6 +287,22 @@ func adoptWarningDetail(name string, holder kmsapi.Key) string {
 		"and manages it under this resource, with its tag, type, versions and data.\n\n"+
 		"To create a new key instead, set restore_if_pending = false and choose another name.",
 		keyRefOf(holder), formatMillis(holder.DestroyDate), name)
+}
+
+// cannotAdoptDetail explains why restore_if_pending cannot take over a pending key.
+func cannotAdoptDetail(holder kmsapi.Key, mismatch string) string {
+	return fmt.Sprintf("Key %s is pending deletion and restore_if_pending = true, but %s. Type, protection type and "+
+		"convergent cannot be changed on an existing key, so nothing is done. Pick another name, change the "+
+		"configuration to match, or wait until NCloud has deleted the pending key (%s).",
+		keyRefOf(holder), mismatch, formatMillis(holder.DestroyDate))
+}
+
+// nameClaimedByCreateDetail explains a key of this configuration whose name a create of the same
+// plan takes: two resources of one configuration then claim one key name.
+func nameClaimedByCreateDetail(key keyRef) string {
+	return fmt.Sprintf("This resource manages key %s, and another resource of this configuration plans to create a key "+
+		"with the same name in this plan. Key names are unique, ignoring case, so that create would fail. Nothing is "+
+		"changed while this error stands: give one of the two resources another name.", key)
 }
 
 // nameCheckFailedDetail explains that the plan could not list the keys to check a name.
@@ -301,7 +371,7 @@ func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // formatMillis renders a wire timestamp, or says that the API gave none.
 func formatMillis(ms int64) string {
 	if ms == 0 {
-		return "an unknown date"
+		return unknownDate
 	}
 	return formatTime(kmsapi.MillisToTime(ms))
 }

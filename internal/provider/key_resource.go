@@ -20,6 +20,9 @@ var (
 	_ resource.ResourceWithValidateConfig = (*keyResource)(nil)
 )
 
+// keyResourceTypeName is the resource's type name in configurations.
+const keyResourceTypeName = "ncloudkms_key"
+
 // NewKeyResource is registered by the provider.
 func NewKeyResource() resource.Resource {
 	return &keyResource{}

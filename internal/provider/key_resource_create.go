@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -24,14 +25,8 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if client == nil {
 		return
 	}
-	// A key saved despite an error is tainted; mark it so the plan that replaces it knows it (see Read).
-	defer func() {
-		if resp.Diagnostics.HasError() && !resp.State.Raw.IsNull() {
-			resp.Diagnostics.Append(resp.Private.SetKey(ctx, incompleteCreatePrivateKey, []byte("true"))...)
-		}
-	}()
-	// The replacement marker of the plan (see replacedKeyTag) says nothing about the new key.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyTagPrivateKey, nil)...)
+	// The plan's replaced-key record (key_replacement.go) says nothing about the new key.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, nil)...)
 
 	// A stop (Ctrl-C) must not cut a create short once it has begun: a key the server made must reach
 	// the state whole, neither orphaned nor saved tainted. The calls end their own way, within a grace period.
@@ -104,17 +99,16 @@ func finishDespiteStop(ctx context.Context, grace time.Duration) (context.Contex
 	}
 }
 
-// incompleteCreatePrivateKey marks a key whose create stopped part-way and which Terraform therefore
-// keeps tainted.
-const incompleteCreatePrivateKey = "incomplete_create"
-
-// What happens to a key whose create stopped part-way: Terraform keeps it, tainted, so it is not orphaned.
+// What happens to a key whose create stopped part-way: Terraform keeps it in the state, tainted.
+// The next plan replaces it and says what its deletion_policy does to it.
 const (
-	savedTaintedNote = "The key is saved in the Terraform state and marked tainted, so the next apply replaces it; " +
-		"nothing is orphaned. To keep this key instead, run terraform untaint on this resource: the next apply then " +
-		"finishes configuring it."
+	savedTaintedNote = "The key is saved in the Terraform state and marked tainted. The next plan replaces it: it " +
+		"removes this key under its deletion_policy (DELETE deletes it for ever, SCHEDULE leaves it pending deletion " +
+		"for 72 hours, ABANDON leaves it in NCloud KMS outside Terraform) and creates a new one, and says so in its " +
+		"diagnostics. To keep this key instead, run terraform untaint on this resource: the next apply then finishes " +
+		"configuring it."
 	adoptedTaintedNote = "The key is saved in the Terraform state and marked tainted. A tainted key is replaced by the next " +
-		"apply, which destroys it under deletion_policy: to keep the restored key, run terraform untaint on this resource " +
+		"apply, which removes it under its deletion_policy: to keep the restored key, run terraform untaint on this resource " +
 		"before applying again; the apply then finishes configuring it."
 )
 
@@ -157,12 +151,10 @@ func stateAfterCreate(plan keyResourceModel, created *kmsapi.Key) keyResourceMod
 // adoptPendingKey cancels the deletion of a same-named key and brings it to the configuration.
 // Calls: cancel-deletion, enable (when enabled = true), one GET, then only the changes still needed.
 func (r *keyResource) adoptPendingKey(ctx context.Context, client *kmsapi.Client, pending *kmsapi.Key, plan keyResourceModel, resp *resource.CreateResponse) {
+	// Backstop of the plan-time check, for a key that went pending deletion after the plan.
 	if mismatch := adoptionMismatch(pending, plan); mismatch != "" {
-		resp.Diagnostics.AddError("Key pending deletion cannot be adopted",
-			fmt.Sprintf("Key %s is pending deletion and restore_if_pending = true, but %s. Type, protection type and "+
-				"convergent cannot be changed on an existing key, so nothing was done. Pick another name, change the "+
-				"configuration to match, or wait until NCloud has deleted the pending key (%s).",
-				keyRefOf(*pending), mismatch, formatMillis(pending.DestroyDate)))
+		resp.Diagnostics.AddAttributeError(path.Root("restore_if_pending"), summaryPendingKeyCannotBeAdopted,
+			cannotAdoptDetail(*pending, mismatch))
 		return
 	}
 

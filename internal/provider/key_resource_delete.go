@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -26,6 +27,11 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	// Backstop of the plan-time error, for plans made before protection was recorded.
 	if state.DeletionProtection.ValueBool() {
 		resp.Diagnostics.AddError(summaryKeyDeletionProtected, protectionErrorDetail(removal{Key: key}))
+		return
+	}
+	// Backstop of the plan-time diagnostics: no key leaves Terraform without a plan that said so.
+	if !removalAnnounced(ctx, req, key.Tag) {
+		resp.Diagnostics.AddError(summaryKeyRemovalNotAnnounced, removalNotAnnouncedDetail(key))
 		return
 	}
 	policy := deletionPolicyOf(state.DeletionPolicy)
@@ -81,7 +87,7 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		return
 	}
 	if destroyAt == "" {
-		destroyAt = "an unknown date"
+		destroyAt = unknownDate
 	}
 
 	err := client.DeleteKey(ctx, key.Tag)
@@ -98,6 +104,17 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("status"), types.StringValue(kmsapi.StatusRevoke))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("enabled"), types.BoolValue(false))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_scheduled_for"), types.StringValue(destroyAt))...)
+}
+
+// removalAnnounced reports whether the plan being applied announced the removal of the key
+// tagged tag (its replaced-key record, key_replacement.go).
+func removalAnnounced(ctx context.Context, req resource.DeleteRequest, tag string) bool {
+	raw, diags := req.Private.GetKey(ctx, replacedKeyPrivateKey)
+	if diags.HasError() {
+		return false
+	}
+	announced, ok := decodeReplacedKey(raw)
+	return ok && announced.Announced && strings.EqualFold(announced.Tag, tag)
 }
 
 // deletionPolicyOf reads the recorded policy; an empty one (older state) means the default.

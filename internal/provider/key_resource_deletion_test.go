@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
@@ -610,26 +610,25 @@ func TestAccKeyResourceDeletion_interruptedTwoPhase(t *testing.T) {
 	cliRequireMockGone(t, m, tag)
 }
 
-// deleteDirectly calls Delete as Terraform would, on a state made from a mock key, with a
-// client of that mock that makes one attempt per call.
-func deleteDirectly(t *testing.T, m *kmsmock.Server, state keyResourceModel) resource.DeleteResponse {
+// deleteDirectly destroys the key of state as Terraform does, through the protocol server: a
+// destroy plan of plannedFrom (which announces the removal), then the apply of that plan on
+// state, with a client of the mock that makes one attempt per call. announce = false applies
+// without the plan's private data, as a plan that did not announce the removal.
+func deleteDirectly(t *testing.T, m *kmsmock.Server, plannedFrom, state keyResourceModel, announce bool) []*tfprotov6.Diagnostic {
 	t.Helper()
-	ctx := context.Background()
-	r := &keyResource{}
-	var schemaResp resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
-	client, err := kmsapi.NewClient(kmsapi.Config{Endpoint: m.URL(), AccessKey: m.AccessKey(), SecretKey: m.SecretKey(), MaxAttempts: 1})
+	p := newProtocolTestProvider(t, m, map[string]attr.Value{"max_retries": types.Int64Value(0)})
+	var plannedPrivate []byte
+	if announce {
+		plannedPrivate = p.destroyPlanPrivate(plannedFrom)
+	}
+	applied, err := p.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: keyResourceTypeName, PriorState: p.value(state), PlannedState: p.null(), Config: p.null(),
+		PlannedPrivate: plannedPrivate,
+	})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("apply: %v", err)
 	}
-	r.data = &providerData{client: client}
-	prior := tfsdk.State{Schema: schemaResp.Schema}
-	if diags := prior.Set(ctx, &state); diags.HasError() {
-		t.Fatalf("building the state: %v", diags)
-	}
-	resp := resource.DeleteResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: prior.Raw.Copy()}}
-	r.Delete(ctx, resource.DeleteRequest{State: prior}, &resp)
-	return resp
+	return applied.Diagnostics
 }
 
 func stateOfMockKey(key kmsmock.Key, policy string, protected bool) keyResourceModel {
@@ -662,19 +661,24 @@ func stateOfMockKey(key kmsmock.Key, policy string, protected bool) keyResourceM
 func TestAccKeyResourceDeletion_deleteCallsDirectly(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name      string
-		policy    string
-		protected bool
-		arrange   func(m *kmsmock.Server, tag string)
-		calls     func(tag string) []string
-		summary   string // expected error summary, "" for success
-		status    string // key status in the mock afterwards, "" for gone
+		name        string
+		policy      string
+		protected   bool
+		unannounced bool // applied without the private data of a plan that announced the removal
+		arrange     func(m *kmsmock.Server, tag string)
+		calls       func(tag string) []string
+		summary     string // expected error summary, "" for success
+		status      string // key status in the mock afterwards, "" for gone
 	}{
-		{"protection backstop", deletionPolicyDelete, true, nil,
+		{"protection backstop", deletionPolicyDelete, true, false, nil,
 			func(string) []string { return nil }, summaryKeyDeletionProtected, kmsapi.StatusEnable},
-		{"abandon", deletionPolicyAbandon, false, nil,
+		{"removal the plan did not announce, DELETE", deletionPolicyDelete, false, true, nil,
+			func(string) []string { return nil }, summaryKeyRemovalNotAnnounced, kmsapi.StatusEnable},
+		{"removal the plan did not announce, ABANDON", deletionPolicyAbandon, false, true, nil,
+			func(string) []string { return nil }, summaryKeyRemovalNotAnnounced, kmsapi.StatusEnable},
+		{"abandon", deletionPolicyAbandon, false, false, nil,
 			func(string) []string { return nil }, "", kmsapi.StatusEnable},
-		{"request refused while not pending", deletionPolicyDelete, false,
+		{"request refused while not pending", deletionPolicyDelete, false, false,
 			func(m *kmsmock.Server, _ string) {
 				m.InjectFault(kmsmock.Fault{Method: "POST", PathSuffix: "/request-deletion", Status: 422})
 			},
@@ -682,17 +686,17 @@ func TestAccKeyResourceDeletion_deleteCallsDirectly(t *testing.T) {
 				return []string{cliCall("POST", tag, "request-deletion"), cliCall("GET", tag)}
 			},
 			summaryKeyDeletionRequestFailed, kmsapi.StatusEnable},
-		{"schedule finds it revoked since refresh", deletionPolicySchedule, false,
+		{"schedule finds it revoked since refresh", deletionPolicySchedule, false, false,
 			func(m *kmsmock.Server, tag string) { _ = m.RequestDeletion(tag) },
 			func(tag string) []string {
 				return []string{cliCall("POST", tag, "request-deletion"), cliCall("GET", tag)}
 			},
 			"", kmsapi.StatusRevoke},
-		{"gone since refresh", deletionPolicyDelete, false,
+		{"gone since refresh", deletionPolicyDelete, false, false,
 			func(m *kmsmock.Server, tag string) { _ = m.RequestDeletion(tag); _ = m.DeleteKey(tag) },
 			func(tag string) []string { return []string{cliCall("POST", tag, "request-deletion")} },
 			"", ""},
-		{"final delete refused", deletionPolicyDelete, false,
+		{"final delete refused", deletionPolicyDelete, false, false,
 			func(m *kmsmock.Server, tag string) {
 				m.InjectFault(kmsmock.Fault{Method: "DELETE", PathSuffix: "/keys/" + tag, Status: 422})
 			},
@@ -708,15 +712,18 @@ func TestAccKeyResourceDeletion_deleteCallsDirectly(t *testing.T) {
 			if tc.arrange != nil {
 				tc.arrange(m, key.KeyTag)
 			}
-			resp := deleteDirectly(t, m, stateOfMockKey(key, tc.policy, tc.protected))
+			// The plan announced the removal of the key while it was not protected (a protection
+			// recorded later is what the backstop is for).
+			plannedFrom := stateOfMockKey(key, tc.policy, false)
+			diags := deleteDirectly(t, m, plannedFrom, stateOfMockKey(key, tc.policy, tc.protected), !tc.unannounced)
 
 			var summaries []string
-			for _, d := range resp.Diagnostics {
-				summaries = append(summaries, d.Summary())
+			for _, d := range diags {
+				summaries = append(summaries, d.Summary)
 			}
 			switch {
-			case tc.summary == "" && resp.Diagnostics.HasError():
-				t.Fatalf("Delete failed: %v", resp.Diagnostics)
+			case tc.summary == "" && len(diags) > 0:
+				t.Fatalf("Delete failed: %q", summaries)
 			case tc.summary != "" && !slices.Equal(summaries, []string{tc.summary}):
 				t.Fatalf("Delete diagnostics %q, want one error %q", summaries, tc.summary)
 			}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -281,4 +282,67 @@ func TestAccKeyResourceDiagnostics_replacementKeepingName(t *testing.T) {
 			requireNoMutatingCalls(t, m)
 		})
 	}
+}
+
+// restore_if_pending cannot adopt a pending key whose create-only attributes differ: the plan
+// says so on the attribute, and nothing is called that changes anything.
+func TestAccKeyResourceDiagnostics_pendingKeyCannotBeAdopted(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		spec     kmsmock.KeySpec
+		mismatch string
+	}{
+		{"type", kmsmock.KeySpec{Type: "RSA2048", ProtectionType: "BASIC"}, `its type is "RSA2048", not "AES256"`},
+		{"protection type", kmsmock.KeySpec{Type: "AES256", ProtectionType: "COMMON_HSM"},
+			`its protection type is "COMMON_HSM", not "BASIC"`},
+		{"convergent", kmsmock.KeySpec{Type: "AES256", ProtectionType: "BASIC", Convergent: true},
+			"its convergent setting is true, not false"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			m := testAccMock(t)
+			tc.spec.Name = "diag-noadopt"
+			pending, err := m.CreateKey(tc.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustMock(t, m.RequestDeletion(pending.KeyTag))
+			wd := newTFWorkdir(t)
+			wd.SetConfig(cliKeyConfig(m, "diag-noadopt", "  restore_if_pending = true"))
+
+			plan := wd.Plan()
+			plan.RequireFailure(t)
+			requireCLIDiagnostics(t, plan, cliError(summaryPendingKeyCannotBeAdopted, cliKeyAddress))
+			requireCLIDetail(t, plan, "error", summaryPendingKeyCannotBeAdopted, pending.KeyTag, tc.mismatch)
+			if code := diagnosticSnippet(t, plan, summaryPendingKeyCannotBeAdopted); !strings.Contains(code, "restore_if_pending") {
+				t.Fatalf("the error points at %q, want the restore_if_pending attribute", code)
+			}
+			requireCLIJournal(t, m, cliCall("GET", ""), cliCall("GET", pending.KeyTag))
+			cliRequireMockStatus(t, m, pending.KeyTag, kmsapi.StatusRevoke)
+		})
+	}
+}
+
+// diagnosticSnippet is the configuration line that a diagnostic of a -json run points at.
+func diagnosticSnippet(t *testing.T, res tfResult, summary string) string {
+	t.Helper()
+	for _, msg := range res.Messages {
+		if msg.Diagnostic == nil || msg.Diagnostic.Summary != summary {
+			continue
+		}
+		var line struct {
+			Diagnostic struct {
+				Snippet struct {
+					Code string `json:"code"`
+				} `json:"snippet"`
+			} `json:"diagnostic"`
+		}
+		if err := json.Unmarshal(msg.Raw, &line); err != nil {
+			t.Fatal(err)
+		}
+		return line.Diagnostic.Snippet.Code
+	}
+	t.Fatalf("no diagnostic %q in terraform %s", summary, res.Command)
+	return ""
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -14,63 +13,84 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
-// replacedKeyTagPrivateKey marks a plan that replaces a key. Terraform plans a replacement a second
-// time as a create with a null prior state but hands over this private data, so the create plan
-// can tell the key it replaces from a foreign key of the same name.
-const replacedKeyTagPrivateKey = "replaces_key_tag"
-
 // ModifyPlan predicts the computed attributes the API will report, then adds the plan-time
-// diagnostics about deletion and name clashes.
+// diagnostics about deletion and name clashes. It decodes the plan and the state once.
 func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if planKeepsKeyAsIs(ctx, req) {
+	if req.State.Raw.IsNull() {
+		if req.Plan.Raw.IsNull() {
+			return
+		}
+		var plan keyResourceModel
+		if resp.Diagnostics.Append(loadKeyModel(ctx, req.Plan.Raw, &plan)...); resp.Diagnostics.HasError() {
+			return
+		}
+		shapeCreatePlan(&plan)
+		resp.Diagnostics.Append(storeKeyModel(ctx, &resp.Plan.Raw, &plan)...)
+		r.planCreate(ctx, req, resp, plan)
 		return
 	}
-	if !req.Plan.Raw.IsNull() {
-		r.shapePlan(ctx, req, resp)
+
+	var state keyResourceModel
+	if resp.Diagnostics.Append(loadKeyModel(ctx, req.State.Raw, &state)...); resp.Diagnostics.HasError() {
+		return
 	}
-	r.addPlanDiagnostics(ctx, req, resp)
+	prior := replacedKeyOf(state)
+	if r.stateKeys().PlannedWithPrior(prior) {
+		resp.Diagnostics.AddError(summaryKeyNameInUse, nameClaimedByCreateDetail(prior.ref()))
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		addRemovalDiagnostics(prior.DeletionPolicy, removalOf(state), prior.DeletionProtection, &resp.Diagnostics)
+		prior.Announced = true // Delete checks that the plan announced the removal
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(prior))...)
+		return
+	}
+
+	// Terraform may yet replace the key (-replace, replace_triggered_by): its create plan then
+	// receives this private data and learns which key it replaces.
+	if planKeepsKeyAsIs(req, state) {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(prior))...)
+		return
+	}
+	var plan keyResourceModel
+	if resp.Diagnostics.Append(loadKeyModel(ctx, req.Plan.Raw, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	shapeUpdatePlan(state, &plan)
+	resp.Diagnostics.Append(storeKeyModel(ctx, &resp.Plan.Raw, &plan)...)
+
+	causes := replacementCauses(state, plan)
+	prior.Announced = len(causes) > 0
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(prior))...)
+	if prior.Announced {
+		rm := removalOf(state)
+		rm.Causes = causes
+		addReplacementDiagnostics(prior, rm, plan, warnReplacement, &resp.Diagnostics)
+		return
+	}
+	r.addUpdateDiagnostics(ctx, state, plan, &resp.Diagnostics)
 }
 
 // planKeepsKeyAsIs reports a plan identical to the state of a key that is not pending deletion:
-// nothing to predict and nothing risky to report. It is most plans of a large configuration, and
-// skipping the model decodes of the rest of ModifyPlan saves real CPU per key.
-func planKeepsKeyAsIs(ctx context.Context, req resource.ModifyPlanRequest) bool {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || !req.Plan.Raw.Equal(req.State.Raw) {
-		return false
-	}
-	var state keyResourceModel
-	if diags := loadKeyModel(ctx, req.State.Raw, &state); diags.HasError() {
-		return false
-	}
-	return state.Status.ValueString() != kmsapi.StatusRevoke
+// nothing to predict and nothing risky to report. It is most plans of a large configuration.
+func planKeepsKeyAsIs(req resource.ModifyPlanRequest, state keyResourceModel) bool {
+	return req.Plan.Raw.Equal(req.State.Raw) && state.Status.ValueString() != kmsapi.StatusRevoke
 }
 
-func (r *keyResource) shapePlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var plan keyResourceModel
-	resp.Diagnostics.Append(loadKeyModel(ctx, req.Plan.Raw, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	// Create and Update always leave the key ENABLE or DISABLE: a deletion pending on it is cancelled.
+// shapeCreatePlan predicts what Create leaves: an enabled or disabled key, never pending deletion.
+func shapeCreatePlan(plan *keyResourceModel) {
 	plan.Status = plannedStatus(plan.Enabled)
 	plan.DeletionScheduledFor = types.StringNull()
-
-	if req.State.Raw.IsNull() {
-		plan.NextRotationAt = types.StringUnknown()
-		if plan.RotationPeriodDays.IsNull() {
-			plan.NextRotationAt = types.StringNull()
-		}
-		resp.Diagnostics.Append(storeKeyModel(ctx, &resp.Plan.Raw, &plan)...)
-		return
+	plan.NextRotationAt = types.StringUnknown()
+	if plan.RotationPeriodDays.IsNull() {
+		plan.NextRotationAt = types.StringNull()
 	}
+}
 
-	var state keyResourceModel
-	resp.Diagnostics.Append(loadKeyModel(ctx, req.State.Raw, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
+// shapeUpdatePlan predicts what Update leaves; a deletion pending on the key is cancelled.
+func shapeUpdatePlan(state keyResourceModel, plan *keyResourceModel) {
+	plan.Status = plannedStatus(plan.Enabled)
+	plan.DeletionScheduledFor = types.StringNull()
 	plan.CurrentVersion = state.CurrentVersion
 	switch {
 	case plan.RotationPeriodDays.IsUnknown():
@@ -82,16 +102,6 @@ func (r *keyResource) shapePlan(ctx context.Context, req resource.ModifyPlanRequ
 	default:
 		plan.NextRotationAt = types.StringUnknown()
 	}
-
-	if planReplacesKey(state, plan) {
-		tag, err := json.Marshal(state.KeyTag.ValueString())
-		if err == nil {
-			resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyTagPrivateKey, tag)...)
-		}
-	} else {
-		resp.Diagnostics.Append(rotationChangeNeedsEnabledKey(state, plan)...)
-	}
-	resp.Diagnostics.Append(storeKeyModel(ctx, &resp.Plan.Raw, &plan)...)
 }
 
 // plannedStatus is the status Create or Update leaves the key in.
@@ -106,14 +116,27 @@ func plannedStatus(enabled types.Bool) types.String {
 	}
 }
 
-// planReplacesKey reports whether the plan changes an attribute that only a new key can have.
-func planReplacesKey(state, plan keyResourceModel) bool {
-	return valueChanges(state.Type, plan.Type) || valueChanges(state.ProtectionType, plan.ProtectionType) ||
-		valueChanges(state.Convergent, plan.Convergent)
-}
-
-func valueChanges(before, after attr.Value) bool {
-	return after.IsUnknown() || !after.Equal(before)
+// replacementCauses lists the create-only attributes that change (or are not known yet),
+// each as `name changes from before to after`. An empty list means an in-place plan.
+func replacementCauses(state, plan keyResourceModel) []string {
+	var causes []string
+	for _, a := range []struct {
+		name          string
+		before, after attr.Value
+	}{
+		{"type", state.Type, plan.Type},
+		{"protection_type", state.ProtectionType, plan.ProtectionType},
+		{"convergent", state.Convergent, plan.Convergent},
+	} {
+		switch {
+		case a.after.IsUnknown():
+			causes = append(causes, a.name+" is known only at apply time and may change")
+		case a.after.IsNull() || a.before.IsNull() || a.after.Equal(a.before):
+		default:
+			causes = append(causes, fmt.Sprintf("%s changes from %s to %s", a.name, a.before, a.after))
+		}
+	}
+	return causes
 }
 
 // rotationChangeNeedsEnabledKey refuses to turn auto-rotation on or change its period on a key
@@ -131,21 +154,4 @@ func rotationChangeNeedsEnabledKey(state, plan keyResourceModel) diag.Diagnostic
 				keyRef{Name: state.Name.ValueString(), Tag: state.KeyTag.ValueString()}))
 	}
 	return diags
-}
-
-// replacedKeyTag returns the tag of the key that a create plan replaces, or "" when the plan
-// creates a key that replaces nothing (or the replacement was forced by a taint).
-func replacedKeyTag(ctx context.Context, req resource.ModifyPlanRequest) string {
-	if req.Private == nil {
-		return ""
-	}
-	raw, diags := req.Private.GetKey(ctx, replacedKeyTagPrivateKey)
-	if diags.HasError() || len(raw) == 0 {
-		return ""
-	}
-	var tag string
-	if err := json.Unmarshal(raw, &tag); err != nil {
-		return ""
-	}
-	return tag
 }

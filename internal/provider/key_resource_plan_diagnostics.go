@@ -6,71 +6,86 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
-// addPlanDiagnostics warns at plan time about everything risky this plan does to a key
-// (DESIGN §5 "Plan-time diagnostics"). It only adds diagnostics; key_resource_plan.go shapes the
-// plan. Terraform attaches the resource address to them while the resource is in the
-// configuration (not after its block was removed), so each detail also names the key and tag.
-func (r *keyResource) addPlanDiagnostics(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() {
-		if req.Plan.Raw.IsNull() {
+// planCreate adds the diagnostics of a create plan (DESIGN.md "Plan-time diagnostics"). A create
+// may replace a key of this configuration (key_replacement.go): its plan then says what
+// happens to that key, exactly as a replacement that the configuration forces does.
+func (r *keyResource) planCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan keyResourceModel) {
+	diags := &resp.Diagnostics
+	if replaced, ok := replacedKeyFromPrivate(ctx, req); ok {
+		// The second plan of a replacement. When the configuration forces it, the first plan
+		// announced it. Otherwise (-replace, replace_triggered_by) Terraform drops this plan's
+		// warnings and shows only its errors, so the replacement is refused: no key is removed
+		// without the plan saying so.
+		if !replaced.Announced {
+			addReplacementDiagnostics(replaced, replaced.removal(forcedByRequest), plan, refuseReplacement, diags)
 			return
 		}
-		var plan keyResourceModel
-		if diags := loadKeyModel(ctx, resp.Plan.Raw, &plan); diags.HasError() {
-			resp.Diagnostics.Append(diags...)
-			return
-		}
-		// The second plan of a replacement (null prior state) must not trip over the key it replaces.
-		r.checkNameForCreate(ctx, plan, replacedKeyTag(ctx, req), &resp.Diagnostics)
+		r.checkNameForCreate(ctx, plan, replaced.Tag, resp, diags)
 		return
 	}
+	r.checkNameForCreate(ctx, plan, "", resp, diags)
+}
 
-	var state keyResourceModel
-	if diags := loadKeyModel(ctx, req.State.Raw, &state); diags.HasError() {
-		resp.Diagnostics.Append(diags...)
-		return
+// replacedKeyFromPrivate reads the record that the plan with the prior state left for the
+// create plan of a replacement.
+func replacedKeyFromPrivate(ctx context.Context, req resource.ModifyPlanRequest) (replacedKey, bool) {
+	if req.Private == nil {
+		return replacedKey{}, false
 	}
-	if req.Plan.Raw.IsNull() {
-		addRemovalDiagnostics(state, removalOf(state), state.DeletionProtection.ValueBool(), &resp.Diagnostics)
-		return
+	raw, diags := req.Private.GetKey(ctx, replacedKeyPrivateKey)
+	if diags.HasError() {
+		return replacedKey{}, false
 	}
+	return decodeReplacedKey(raw)
+}
 
-	var plan keyResourceModel
-	if diags := loadKeyModel(ctx, resp.Plan.Raw, &plan); diags.HasError() {
-		resp.Diagnostics.Append(diags...)
-		return
-	}
-	if causes := replacementCauses(state, plan); len(causes) > 0 {
-		rm := removalOf(state)
-		rm.Causes = causes
-		if !plan.DeletionPolicy.IsUnknown() && !plan.DeletionPolicy.IsNull() &&
-			deletionPolicyOf(plan.DeletionPolicy) != deletionPolicyOf(state.DeletionPolicy) {
-			rm.NewPolicy = plan.DeletionPolicy.ValueString()
-		}
-		protected := state.DeletionProtection.ValueBool() || plan.DeletionProtection.ValueBool()
-		addRemovalDiagnostics(state, rm, protected, &resp.Diagnostics)
-		if !protected {
-			addReplacementNameClash(state, plan, rm, &resp.Diagnostics)
-		}
-		return
-	}
-
+// addUpdateDiagnostics reports an in-place plan: a pending key that is restored, a rename to a
+// name another key holds, and rotation changes the API refuses.
+func (r *keyResource) addUpdateDiagnostics(ctx context.Context, state, plan keyResourceModel, diags *diag.Diagnostics) {
+	diags.Append(rotationChangeNeedsEnabledKey(state, plan)...)
 	key := keyRef{Name: state.Name.ValueString(), Tag: state.KeyTag.ValueString()}
 	if state.Status.ValueString() == kmsapi.StatusRevoke {
 		enable := plan.Enabled.IsUnknown() || plan.Enabled.ValueBool()
-		resp.Diagnostics.AddWarning(summaryPendingKeyWillBeRestored, restoreWarningDetail(key, pendingUntil(state), enable))
+		diags.AddWarning(summaryPendingKeyWillBeRestored, restoreWarningDetail(key, pendingUntil(state), enable))
 	}
 	if isRename(state.Name, plan.Name) {
-		r.checkNameForRename(ctx, key, plan.Name.ValueString(), &resp.Diagnostics)
+		r.checkNameForRename(ctx, key, plan.Name.ValueString(), diags)
 	}
+}
+
+// How addReplacementDiagnostics reports a replacement that deletion_protection does not block.
+const (
+	warnReplacement   = false // the policy's warning
+	refuseReplacement = true  // an error that says what the policy would do
+)
+
+// addReplacementDiagnostics reports what replacing the key does to the current one, whatever
+// forces the replacement: the policy's warning (or, with refuse, an error quoting it), or the
+// protection error, and the refusal of a name that the current key keeps.
+func addReplacementDiagnostics(current replacedKey, rm removal, plan keyResourceModel, refuse bool, diags *diag.Diagnostics) {
+	if !plan.DeletionPolicy.IsUnknown() && !plan.DeletionPolicy.IsNull() &&
+		deletionPolicyOf(plan.DeletionPolicy) != current.DeletionPolicy {
+		rm.NewPolicy = plan.DeletionPolicy.ValueString()
+	}
+	if current.DeletionProtection || plan.DeletionProtection.ValueBool() {
+		diags.AddError(summaryKeyDeletionProtected, protectionErrorDetail(rm))
+		return
+	}
+	if refuse {
+		_, detail := removalWarning(current.DeletionPolicy, rm)
+		diags.AddError(summaryKeyReplacementOnRequestRefused, replacementOnRequestRefusedDetail(rm, detail))
+	} else {
+		diags.AddWarning(removalWarning(current.DeletionPolicy, rm))
+	}
+	addReplacementNameClash(current, plan, rm, diags)
 }
 
 // removalOf describes the key in state for the destroy and replacement diagnostics.
@@ -84,34 +99,39 @@ func removalOf(state keyResourceModel) removal {
 
 func pendingUntil(state keyResourceModel) string {
 	if state.DeletionScheduledFor.IsNull() || state.DeletionScheduledFor.ValueString() == "" {
-		return "an unknown date"
+		return unknownDate
 	}
 	return state.DeletionScheduledFor.ValueString()
 }
 
-// addRemovalDiagnostics reports what destroying or replacing the key does. The policy in
-// state decides it, because Delete receives the state, not the plan.
-func addRemovalDiagnostics(state keyResourceModel, rm removal, protected bool, diags *diag.Diagnostics) {
+// addRemovalDiagnostics reports what destroying the key does under policy, the deletion_policy
+// in state: Delete receives the state, not the plan.
+func addRemovalDiagnostics(policy string, rm removal, protected bool, diags *diag.Diagnostics) {
 	if protected {
 		diags.AddError(summaryKeyDeletionProtected, protectionErrorDetail(rm))
 		return
 	}
-	switch deletionPolicyOf(state.DeletionPolicy) {
+	diags.AddWarning(removalWarning(policy, rm))
+}
+
+// removalWarning is the summary and detail of the warning that removing the key under policy earns.
+func removalWarning(policy string, rm removal) (summary, detail string) {
+	switch policy {
 	case deletionPolicyAbandon:
-		diags.AddWarning(summaryKeyWillBeAbandoned, abandonWarningDetail(rm))
+		return summaryKeyWillBeAbandoned, abandonWarningDetail(rm)
 	case deletionPolicySchedule:
-		diags.AddWarning(summaryKeyWillBeScheduled, scheduleWarningDetail(rm, time.Now().Add(deletionDelay)))
+		return summaryKeyWillBeScheduled, scheduleWarningDetail(rm, time.Now().Add(deletionDelay))
 	default:
-		diags.AddWarning(summaryKeyWillBeDeleted, deleteWarningDetail(rm))
+		return summaryKeyWillBeDeleted, deleteWarningDetail(rm)
 	}
 }
 
 // addReplacementNameClash reports a replacement that keeps the name while the old key survives
 // its removal (SCHEDULE keeps it pending, ABANDON keeps it): the create would then fail on the
 // name after the old key has already been given up.
-func addReplacementNameClash(state, plan keyResourceModel, rm removal, diags *diag.Diagnostics) {
-	policy := deletionPolicyOf(state.DeletionPolicy)
-	if policy == deletionPolicyDelete || plan.Name.IsUnknown() || !strings.EqualFold(plan.Name.ValueString(), state.Name.ValueString()) {
+func addReplacementNameClash(current replacedKey, plan keyResourceModel, rm removal, diags *diag.Diagnostics) {
+	policy := current.DeletionPolicy
+	if policy == deletionPolicyDelete || plan.Name.IsUnknown() || !strings.EqualFold(plan.Name.ValueString(), current.Name) {
 		return
 	}
 	summary := summaryKeyNameInUse
@@ -121,36 +141,15 @@ func addReplacementNameClash(state, plan keyResourceModel, rm removal, diags *di
 	diags.AddError(summary, replacementNameClashDetail(rm, policy, plan.Name.ValueString()))
 }
 
-// replacementCauses lists the create-only attributes that change (or are not known yet),
-// each as `name before → after`. An empty list means an in-place plan.
-func replacementCauses(state, plan keyResourceModel) []string {
-	var causes []string
-	for _, a := range []struct {
-		name          string
-		before, after attr.Value
-	}{
-		{"type", state.Type, plan.Type},
-		{"protection_type", state.ProtectionType, plan.ProtectionType},
-		{"convergent", state.Convergent, plan.Convergent},
-	} {
-		switch {
-		case a.after.IsUnknown():
-			causes = append(causes, a.name+" is known only at apply time and may change")
-		case a.after.IsNull() || a.before.IsNull() || a.after.Equal(a.before):
-		default:
-			causes = append(causes, fmt.Sprintf("%s changes from %s to %s", a.name, a.before, a.after))
-		}
-	}
-	return causes
-}
-
 func isRename(before, after types.String) bool {
 	return !after.IsUnknown() && !after.IsNull() && after.ValueString() != before.ValueString()
 }
 
 // checkNameForCreate reports a name that an existing key holds; creating it would fail.
-// replacedTag is the key a replacement removes; it does not count as a holder.
-func (r *keyResource) checkNameForCreate(ctx context.Context, plan keyResourceModel, replacedTag string, diags *diag.Diagnostics) {
+// replacedTag is the key a replacement removes; it does not count as a holder. A holder that
+// is a tainted key of this configuration's state is the key this create replaces.
+func (r *keyResource) checkNameForCreate(ctx context.Context, plan keyResourceModel, replacedTag string,
+	resp *resource.ModifyPlanResponse, diags *diag.Diagnostics) {
 	if plan.Name.IsUnknown() || plan.Name.IsNull() {
 		return
 	}
@@ -158,6 +157,19 @@ func (r *keyResource) checkNameForCreate(ctx context.Context, plan keyResourceMo
 	holder := r.nameHolder(ctx, name, replacedTag, diags)
 	if holder == nil {
 		return
+	}
+	if replacedTag == "" {
+		if tainted, ok := r.stateKeys().ClaimTainted(holder.KeyTag); ok {
+			tainted.Status, tainted.ScheduledFor = holder.Status, "" // what the API says now
+			if holder.Status == kmsapi.StatusRevoke {
+				tainted.ScheduledFor = formatMillis(holder.DestroyDate)
+			}
+			addReplacementDiagnostics(tainted, tainted.removal(forcedByTaint), plan, warnReplacement, diags)
+			// Delete then knows that this plan announced the key's removal.
+			tainted.Announced = true
+			diags.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(tainted))...)
+			return
+		}
 	}
 	if holder.Status != kmsapi.StatusRevoke {
 		diags.AddError(summaryKeyNameInUse, nameInUseDetail(name, *holder))
@@ -167,10 +179,24 @@ func (r *keyResource) checkNameForCreate(ctx context.Context, plan keyResourceMo
 	case plan.RestoreIfPending.IsUnknown():
 		// Known at apply time; Create then adopts the key or fails with the API's conflict.
 	case plan.RestoreIfPending.ValueBool():
+		if mismatch := adoptionMismatch(holder, plan); mismatch != "" {
+			diags.AddAttributeError(path.Root("restore_if_pending"), summaryPendingKeyCannotBeAdopted,
+				cannotAdoptDetail(*holder, mismatch))
+			return
+		}
 		diags.AddWarning(summaryPendingKeyWillBeAdopted, adoptWarningDetail(name, *holder))
 	default:
 		diags.AddError(summaryKeyNameHeldByPending, nameHeldDetail(name, *holder, nil))
 	}
+}
+
+// stateKeys is the process's record of the keys in this configuration's state, or nil before
+// the provider is configured.
+func (r *keyResource) stateKeys() *stateKeys {
+	if r.data == nil {
+		return nil
+	}
+	return r.data.stateKeys
 }
 
 // checkNameForRename reports a new name that another key holds; the rename would fail.
@@ -205,8 +231,7 @@ func (r *keyResource) nameHolder(ctx context.Context, name, exceptTag string, di
 		return nil
 	}
 	for _, listed := range keys {
-		if !strings.EqualFold(listed.KeyName, name) || strings.EqualFold(listed.KeyTag, exceptTag) ||
-			r.data.incompleteCreates.Has(listed.KeyTag) {
+		if !strings.EqualFold(listed.KeyName, name) || strings.EqualFold(listed.KeyTag, exceptTag) {
 			continue
 		}
 		current, err := r.data.client.GetKey(ctx, listed.KeyTag)

@@ -68,8 +68,8 @@ func TestKeyPlanReplacesKey(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			plan := base
 			tt.change(&plan)
-			if got := planReplacesKey(base, plan); got != tt.want {
-				t.Errorf("planReplacesKey = %v, want %v", got, tt.want)
+			if causes := replacementCauses(base, plan); (len(causes) > 0) != tt.want {
+				t.Errorf("replacementCauses = %q, want a replacement: %v", causes, tt.want)
 			}
 		})
 	}

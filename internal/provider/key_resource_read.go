@@ -41,14 +41,10 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 
-	// Refresh runs before the plan in the same provider process: remember a tainted key, whose
-	// replacement then plans as a create, so the name check does not take it for a foreign key.
-	if marker, diags := req.Private.GetKey(ctx, incompleteCreatePrivateKey); !diags.HasError() && len(marker) > 0 &&
-		r.data.incompleteCreates != nil {
-		r.data.incompleteCreates.Add(key.KeyTag)
-	}
-
 	state.setFromKey(key)
 	state.defaultStateOnlyAttributes()
+	// Refresh runs before the plan in the same provider process: a tainted key's replacement
+	// then knows the key as it is now (key_replacement.go).
+	r.data.stateKeys.Observe(replacedKeyOf(state))
 	resp.Diagnostics.Append(storeKeyModel(ctx, &resp.State.Raw, &state)...)
 }

@@ -70,58 +70,83 @@ func TestAccKeyResource_restoreIfPendingMismatch(t *testing.T) {
 }
 
 // TestAccKeyResource_failureAfterCreate: when the disable after POST /keys fails, the key is saved in
-// the state (tainted) and nothing is orphaned: the next apply replaces it.
+// the state (tainted) and nothing is orphaned. A retry under another name cannot be recognised at
+// plan time as the tainted key's replacement, so its apply refuses to remove that key and changes
+// nothing; with the name kept, the next apply replaces it.
 func TestAccKeyResource_failureAfterCreate(t *testing.T) {
-	testAccKeyResourceFailureAfterCreate(t, "half-made-2")
+	m := testAccMock(t)
+	var firstTag string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
+		Steps: append(testAccKeyResourceFailedCreateSteps(t, m, &firstTag),
+			resource.TestStep{
+				Config:      testAccKeyResourceConfig_settings(m, "half-made-2", "", 0, false),
+				ExpectError: errorText(summaryKeyRemovalNotAnnounced, "nothing was deleted"),
+			},
+			testAccKeyResourceReplacesFailedCreate(t, m, "half-made", &firstTag),
+		),
+	})
 }
 
 // TestAccKeyResource_failureAfterCreateRetry is the same failure followed by a plain retry of the same
 // configuration, which must replace the tainted key although it holds the configured name.
 func TestAccKeyResource_failureAfterCreateRetry(t *testing.T) {
-	testAccKeyResourceFailureAfterCreate(t, "half-made")
-}
-
-func testAccKeyResourceFailureAfterCreate(t *testing.T, retryName string) {
 	m := testAccMock(t)
 	var firstTag string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() {
-					m.InjectFault(kmsmock.Fault{Method: http.MethodPost, PathSuffix: "/disable", Status: http.StatusForbidden})
-				},
-				Config:      testAccKeyResourceConfig_settings(m, "half-made", "", 0, false),
-				ExpectError: errorText("Key disable failed", "was created but could not be disabled", "marked tainted", "HTTP 403"),
-			},
-			{
-				// The failed create left exactly one key, recorded in the state: it is tainted, so the
-				// next plan replaces it.
-				PreConfig: func() {
-					keys := m.Keys()
-					if len(keys) != 1 || keys[0].Status != "ENABLE" {
-						t.Fatalf("after the failed create the mock holds %+v, want one ENABLE key", keys)
-					}
-					firstTag = keys[0].KeyTag
-				},
-				Config:           testAccKeyResourceConfig_settings(m, retryName, "", 0, false),
-				ConfigPlanChecks: expectKeyAction(plancheck.ResourceActionDestroyBeforeCreate),
-				ConfigStateChecks: []statecheck.StateCheck{
-					expectKeyValue("status", knownvalue.StringExact("DISABLE")),
-				},
-				Check: resource.ComposeAggregateTestCheckFunc(
-					testAccCheckMockKeyCount(m, 1),
-					func(s *terraform.State) error {
-						tag, err := stateKeyTag(s)
-						if err == nil && tag == firstTag {
-							err = fmt.Errorf("the tainted key %s was kept", tag)
-						}
-						return err
-					},
-				),
-			},
-		},
+		Steps: append(testAccKeyResourceFailedCreateSteps(t, m, &firstTag),
+			testAccKeyResourceReplacesFailedCreate(t, m, "half-made", &firstTag)),
 	})
+}
+
+// testAccKeyResourceFailedCreateSteps make a create fail after POST /keys and record the key's tag.
+func testAccKeyResourceFailedCreateSteps(t *testing.T, m *kmsmock.Server, firstTag *string) []resource.TestStep {
+	return []resource.TestStep{
+		{
+			PreConfig: func() {
+				m.InjectFault(kmsmock.Fault{Method: http.MethodPost, PathSuffix: "/disable", Status: http.StatusForbidden})
+			},
+			Config:      testAccKeyResourceConfig_settings(m, "half-made", "", 0, false),
+			ExpectError: errorText("Key disable failed", "was created but could not be disabled", "marked tainted", "HTTP 403"),
+		},
+		{
+			// The failed create left exactly one key, recorded in the state: it is tainted.
+			PreConfig: func() {
+				keys := m.Keys()
+				if len(keys) != 1 || keys[0].Status != "ENABLE" {
+					t.Fatalf("after the failed create the mock holds %+v, want one ENABLE key", keys)
+				}
+				*firstTag = keys[0].KeyTag
+				m.ResetJournal()
+			},
+			Config:             testAccKeyResourceConfig_settings(m, "half-made", "", 0, false),
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true,
+		},
+	}
+}
+
+// testAccKeyResourceReplacesFailedCreate applies name over the tainted key: it is replaced.
+func testAccKeyResourceReplacesFailedCreate(t *testing.T, m *kmsmock.Server, name string, firstTag *string) resource.TestStep {
+	return resource.TestStep{
+		PreConfig:        func() { testAccCheckNoMutatingCalls(t, m) },
+		Config:           testAccKeyResourceConfig_settings(m, name, "", 0, false),
+		ConfigPlanChecks: expectKeyAction(plancheck.ResourceActionDestroyBeforeCreate),
+		ConfigStateChecks: []statecheck.StateCheck{
+			expectKeyValue("status", knownvalue.StringExact("DISABLE")),
+		},
+		Check: resource.ComposeAggregateTestCheckFunc(
+			testAccCheckMockKeyCount(m, 1),
+			func(s *terraform.State) error {
+				tag, err := stateKeyTag(s)
+				if err == nil && tag == *firstTag {
+					err = fmt.Errorf("the tainted key %s was kept", tag)
+				}
+				return err
+			},
+		),
+	}
 }
 
 // testAccCheckCallBeforeFirstChange asserts the call just before the first mutating one.

@@ -6,9 +6,11 @@ package provider
 
 import (
 	"context"
+	"maps"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
@@ -58,14 +60,24 @@ type stopTestProvider struct {
 
 func newStopTestProvider(t *testing.T, m *kmsmock.Server) *stopTestProvider {
 	t.Helper()
+	return newProtocolTestProvider(t, m, nil)
+}
+
+// newProtocolTestProvider serves the provider through its protocol server, configured for the
+// mock with the extra provider settings given.
+func newProtocolTestProvider(t *testing.T, m *kmsmock.Server, settings map[string]attr.Value) *stopTestProvider {
+	t.Helper()
 	ctx := context.Background()
 	p := New("test")()
 	server := NewProtocol6Server(p, true) // as served when Terraform discards the logs
 	var providerSchema fwprovider.SchemaResponse
 	p.Schema(ctx, fwprovider.SchemaRequest{}, &providerSchema)
 	config := tfsdk.State{Schema: providerSchema.Schema, Raw: tftypes.NewValue(providerSchema.Schema.Type().TerraformType(ctx), nil)}
-	for name, value := range map[string]string{"endpoint": m.URL(), "access_key": m.AccessKey(), "secret_key": m.SecretKey()} {
-		if diags := config.SetAttribute(ctx, path.Root(name), types.StringValue(value)); diags.HasError() {
+	all := map[string]attr.Value{"endpoint": types.StringValue(m.URL()), "access_key": types.StringValue(m.AccessKey()),
+		"secret_key": types.StringValue(m.SecretKey())}
+	maps.Copy(all, settings)
+	for name, value := range all {
+		if diags := config.SetAttribute(ctx, path.Root(name), value); diags.HasError() {
 			t.Fatal(diags)
 		}
 	}
@@ -93,6 +105,19 @@ func (p *stopTestProvider) value(model keyResourceModel) *tfprotov6.DynamicValue
 		p.t.Fatal(diags)
 	}
 	return dynamicValue(p.t, p.resource, state.Raw)
+}
+
+// destroyPlanPrivate plans the destroy of the key in state and returns the plan's private data,
+// which the apply of that plan receives.
+func (p *stopTestProvider) destroyPlanPrivate(state keyResourceModel) []byte {
+	p.t.Helper()
+	resp, err := p.server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
+		TypeName: keyResourceTypeName, PriorState: p.value(state), ProposedNewState: p.null(), Config: p.null(),
+	})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return resp.PlannedPrivate
 }
 
 func (p *stopTestProvider) null() *tfprotov6.DynamicValue {
@@ -231,7 +256,7 @@ func TestKeyResource_stopDuringDeleteFinishesIt(t *testing.T) {
 		state.ID, state.KeyTag = types.StringValue(key.KeyTag), types.StringValue(key.KeyTag)
 		state.CurrentVersion, state.NRN, state.CreatedAt = types.Int64Value(1), types.StringValue(key.NRN), types.StringValue("2025-01-01T00:00:00Z")
 		resp := p.applyStoppedAfter(stopAfter, &tfprotov6.ApplyResourceChangeRequest{
-			PriorState: p.value(state), PlannedState: p.null(), Config: p.null(),
+			PriorState: p.value(state), PlannedState: p.null(), Config: p.null(), PlannedPrivate: p.destroyPlanPrivate(state),
 		})
 		if diagnosticsFailed(resp.Diagnostics) {
 			t.Fatalf("stop after %s: delete failed: %v", stopAfter, resp.Diagnostics[0])

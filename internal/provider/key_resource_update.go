@@ -32,8 +32,8 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 			return
 		}
 	}
-	// A key that was untainted after an incomplete create is now complete.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, incompleteCreatePrivateKey, nil)...)
+	// The plan's replaced-key record (key_replacement.go) is for plans only, not for the state.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, nil)...)
 	resp.Diagnostics.Append(storeKeyModel(ctx, &resp.State.Raw, &state)...)
 }
 

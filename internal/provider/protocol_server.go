@@ -31,6 +31,9 @@ func Serve(version string, debug bool) error {
 // run on contexts without the plugin loggers (see loggerFreeServer).
 func NewProtocol6Server(p provider.Provider, quiet bool) tfprotov6.ProviderServer {
 	server := providerserver.NewProtocol6(p)()
+	if kp, ok := p.(*ncloudKMSProvider); ok {
+		server = stateObservingServer{ProviderServer: server, keys: kp.stateKeys}
+	}
 	if !quiet {
 		return server
 	}

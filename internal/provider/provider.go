@@ -42,7 +42,7 @@ func New(version string) func() provider.Provider {
 // NewWithOptions returns a provider factory with injected environment, home directory or transport.
 func NewWithOptions(version string, opts Options) func() provider.Provider {
 	return func() provider.Provider {
-		p := &ncloudKMSProvider{version: version, opts: opts, incompleteCreates: &tagSet{}}
+		p := &ncloudKMSProvider{version: version, opts: opts, stateKeys: newStateKeys()}
 		// The index outlives a re-Configure, so the plan-time name check lists keys once per process.
 		p.keyNames = newKeyNameIndex(func(ctx context.Context) ([]kmsapi.Key, error) {
 			return p.currentClient().ListKeys(ctx)
@@ -56,8 +56,8 @@ type ncloudKMSProvider struct {
 	version  string
 	opts     Options
 	keyNames *keyNameIndex
-	// incompleteCreates, like keyNames, lives as long as the provider process.
-	incompleteCreates *tagSet
+	// stateKeys, like keyNames, lives as long as the provider process.
+	stateKeys *stateKeys
 
 	mu     sync.Mutex
 	client *kmsapi.Client
@@ -229,7 +229,7 @@ func (p *ncloudKMSProvider) Configure(ctx context.Context, req provider.Configur
 	p.mu.Lock()
 	p.client = client
 	p.mu.Unlock()
-	data := &providerData{client: client, keyNames: p.keyNames, incompleteCreates: p.incompleteCreates}
+	data := &providerData{client: client, keyNames: p.keyNames, stateKeys: p.stateKeys}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"strings"
 	"sync"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
@@ -14,23 +13,9 @@ type providerData struct {
 	// keyNames is shared by every resource of one provider process, so the plan-time
 	// name check lists keys once per process and not once per resource.
 	keyNames *keyNameIndex
-	// incompleteCreates holds the tags of keys whose create stopped part-way (tainted in the
-	// state). Their replacement plans as a create with no prior state, so without this the
-	// name check would take the tainted key for a foreign one holding the name.
-	incompleteCreates *tagSet
-}
-
-// tagSet is a concurrency-safe set of key tags.
-type tagSet struct{ tags sync.Map }
-
-func (s *tagSet) Add(tag string) { s.tags.Store(strings.ToLower(tag), true) }
-
-func (s *tagSet) Has(tag string) bool {
-	if s == nil {
-		return false
-	}
-	_, ok := s.tags.Load(strings.ToLower(tag))
-	return ok
+	// stateKeys are the keys of this configuration's state, so that a create that replaces one
+	// of them is recognised (key_replacement.go).
+	stateKeys *stateKeys
 }
 
 // keyNameIndex lists the account's keys on first use and remembers the answer.

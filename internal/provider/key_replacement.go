@@ -1,0 +1,177 @@
+package provider
+
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
+)
+
+// How a create plan learns that it replaces a key (DESIGN.md "Every path to a replacement").
+//
+// Terraform plans a replacement as a create with a null prior state, and it gets there two ways:
+//
+//   - A replacement of a live object (the configuration changed a create-only attribute,
+//     -replace, replace_triggered_by): Terraform first plans the object with its prior state, then
+//     plans the create and hands it the private data of that first plan. Every plan with a prior
+//     state therefore records the key in its private data (replacedKeyPrivateKey).
+//   - A tainted object (terraform taint, or a create that stopped part-way): Terraform never plans
+//     it with its prior state. The only calls that see it are UpgradeResourceState (always, also
+//     with -refresh=false) and ReadResource (when refreshing). stateKeys remembers every key of
+//     this configuration's state from those calls, and a create whose name such a key holds, and
+//     which no plan with a prior state has claimed, replaces it.
+
+// replacedKeyPrivateKey is the private-data key of the replaced-key record of a plan.
+const replacedKeyPrivateKey = "replaces_key"
+
+// replacedKey is what the plan of a replacement needs to know about the key it removes.
+type replacedKey struct {
+	Tag                string `json:"tag"`
+	Name               string `json:"name"`
+	DeletionPolicy     string `json:"deletion_policy"`
+	DeletionProtection bool   `json:"deletion_protection"`
+	Status             string `json:"status"`
+	ScheduledFor       string `json:"scheduled_for,omitempty"`
+	// Announced is true when the plan with the prior state reported the removal already: a
+	// replacement that the configuration forces.
+	Announced bool `json:"announced,omitempty"`
+}
+
+func replacedKeyOf(state keyResourceModel) replacedKey {
+	return replacedKey{
+		Tag:                state.KeyTag.ValueString(),
+		Name:               state.Name.ValueString(),
+		DeletionPolicy:     deletionPolicyOf(state.DeletionPolicy),
+		DeletionProtection: state.DeletionProtection.ValueBool(),
+		Status:             state.Status.ValueString(),
+		ScheduledFor:       state.DeletionScheduledFor.ValueString(),
+	}
+}
+
+func (k replacedKey) ref() keyRef { return keyRef{Name: k.Name, Tag: k.Tag} }
+
+// removal describes the key's removal for the diagnostics; forcedBy says why Terraform replaces it.
+func (k replacedKey) removal(forcedBy string) removal {
+	rm := removal{Key: k.ref(), ForcedBy: forcedBy}
+	if k.Status == kmsapi.StatusRevoke {
+		rm.PendingUntil = k.ScheduledFor
+		if rm.PendingUntil == "" {
+			rm.PendingUntil = unknownDate
+		}
+	}
+	return rm
+}
+
+// encodeReplacedKey is the private-data value of a replaced-key record.
+func encodeReplacedKey(k replacedKey) []byte {
+	raw, err := json.Marshal(k)
+	if err != nil { // a struct of strings and bools always marshals
+		panic(err)
+	}
+	return raw
+}
+
+// decodeReplacedKey reads a replaced-key record; ok is false when there is none.
+func decodeReplacedKey(raw []byte) (replacedKey, bool) {
+	var k replacedKey
+	if len(raw) == 0 || json.Unmarshal(raw, &k) != nil || k.Tag == "" {
+		return replacedKey{}, false
+	}
+	return k, true
+}
+
+// stateKeys is every ncloudkms_key of this configuration's state that this provider process has
+// seen, by lower-case tag. It lives as long as the process, which is one Terraform command.
+type stateKeys struct {
+	mu   sync.Mutex
+	keys map[string]*stateKey
+}
+
+type stateKey struct {
+	key replacedKey
+	// plannedWithPrior: Terraform planned the key with its prior state, so it is not tainted.
+	plannedWithPrior bool
+	// claimed: a create of this plan replaces it (it is tainted).
+	claimed bool
+}
+
+func newStateKeys() *stateKeys { return &stateKeys{keys: map[string]*stateKey{}} }
+
+// Observe records a key of the state as UpgradeResourceState or ReadResource showed it.
+func (s *stateKeys) Observe(k replacedKey) {
+	if s == nil || k.Tag == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tag := strings.ToLower(k.Tag)
+	if entry, ok := s.keys[tag]; ok {
+		entry.key = k
+		return
+	}
+	s.keys[tag] = &stateKey{key: k}
+}
+
+// PlannedWithPrior records that Terraform planned the key with its prior state. It reports
+// whether a create of this plan claimed the key already: two resources then share its name.
+func (s *stateKeys) PlannedWithPrior(k replacedKey) (claimed bool) {
+	if s == nil || k.Tag == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tag := strings.ToLower(k.Tag)
+	entry, ok := s.keys[tag]
+	if !ok {
+		entry = &stateKey{key: k}
+		s.keys[tag] = entry
+	}
+	entry.plannedWithPrior = true
+	return entry.claimed
+}
+
+// ClaimTainted returns the state's record of the key tagged tag and marks it replaced, when it
+// is a key of this configuration's state that no plan with a prior state has kept and no other
+// create has claimed: a tainted key.
+func (s *stateKeys) ClaimTainted(tag string) (replacedKey, bool) {
+	if s == nil {
+		return replacedKey{}, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	entry, ok := s.keys[strings.ToLower(tag)]
+	if !ok || entry.plannedWithPrior || entry.claimed {
+		return replacedKey{}, false
+	}
+	entry.claimed = true
+	return entry.key, true
+}
+
+// observedKeyState is the part of a raw ncloudkms_key state that stateKeys needs.
+type observedKeyState struct {
+	KeyTag               string `json:"key_tag"`
+	Name                 string `json:"name"`
+	DeletionPolicy       string `json:"deletion_policy"`
+	DeletionProtection   bool   `json:"deletion_protection"`
+	Status               string `json:"status"`
+	DeletionScheduledFor string `json:"deletion_scheduled_for"`
+}
+
+// ObserveRawState records the key of a raw state (the JSON of UpgradeResourceState).
+func (s *stateKeys) ObserveRawState(raw []byte) {
+	var st observedKeyState
+	if s == nil || len(raw) == 0 || json.Unmarshal(raw, &st) != nil {
+		return
+	}
+	s.Observe(replacedKey{
+		Tag:                st.KeyTag,
+		Name:               st.Name,
+		DeletionPolicy:     deletionPolicyOf(types.StringValue(st.DeletionPolicy)),
+		DeletionProtection: st.DeletionProtection,
+		Status:             st.Status,
+		ScheduledFor:       st.DeletionScheduledFor,
+	})
+}

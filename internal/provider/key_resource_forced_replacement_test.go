@@ -1,0 +1,309 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+)
+
+// Every path that replaces a key, with and without -refresh=false, with and without a rename in
+// the same plan, under each deletion_policy and under deletion_protection (DESIGN.md "Every path
+// to a replacement"). Each case runs the real CLI against its own mock: create, make Terraform
+// replace the key, `plan -out`, then apply that saved plan as a pipeline does, asserting the
+// plan's action and diagnostics (severity, summary, address) and the mutating calls of the apply.
+
+type replacementPath string
+
+const (
+	replacedByConfiguration replacementPath = "configuration" // type AES256 → RSA2048
+	replacedByRequest       replacementPath = "-replace"
+	replacedByTrigger       replacementPath = "replace_triggered_by"
+	replacedByTaint         replacementPath = "taint"
+	replacedAfterFailure    replacementPath = "tainted create" // the create's disable call failed
+)
+
+const protectedPolicy = "deletion_protection"
+
+type replacementCase struct {
+	path    replacementPath
+	policy  string // a deletion_policy, or protectedPolicy (DELETE with deletion_protection = true)
+	rename  bool
+	refresh bool
+}
+
+func (c replacementCase) name() string {
+	name := fmt.Sprintf("%s/%s", c.path, c.policy)
+	if c.rename {
+		name += "/rename"
+	}
+	if !c.refresh {
+		name += "/refresh=false"
+	}
+	return name
+}
+
+// config is the configuration before (second = false) and after the change that leads to the replacement.
+func (c replacementCase) config(m *kmsmock.Server, second bool) string {
+	name, keyType, trigger := "fr-key", "AES256", "v1"
+	if second && c.rename {
+		name = "fr-key2"
+	}
+	if second && c.path == replacedByConfiguration {
+		keyType = "RSA2048"
+	}
+	if second && c.path == replacedByTrigger {
+		trigger = "v2"
+	}
+	var lines []string
+	switch c.policy {
+	case protectedPolicy:
+		lines = append(lines, "  deletion_protection = true")
+	default:
+		lines = append(lines, fmt.Sprintf("  deletion_policy = %q", c.policy))
+	}
+	if c.path == replacedAfterFailure {
+		lines = append(lines, "  enabled = false")
+	}
+	config := testAccProviderConfig(m)
+	if c.path == replacedByTrigger {
+		lines = append(lines, "  lifecycle {\n    replace_triggered_by = [terraform_data.trigger]\n  }")
+		config += fmt.Sprintf("\nresource \"terraform_data\" \"trigger\" {\n  input = %q\n}\n", trigger)
+	}
+	return config + fmt.Sprintf(`
+resource "ncloudkms_key" "this" {
+  name = %q
+  type = %q
+%s
+}
+`, name, keyType, strings.Join(lines, "\n"))
+}
+
+// outcome is what a case must do.
+type outcome struct {
+	planDiags []cliDiag // the plan's diagnostics; an error among them fails the plan
+	applyErr  string    // when the plan succeeds: the summary of the apply's error, "" for success
+}
+
+// expected derives a case's outcome from the rules of the resource docs.
+func (c replacementCase) expected() outcome {
+	warning, clash := policyWarning(c.policy), replacementNameClash(c.policy)
+	// A tainted key is recognised by its name, so a rename in the same plan hides it.
+	recognised := !c.rename || (c.path != replacedByTaint && c.path != replacedAfterFailure)
+	switch {
+	case !recognised && c.policy == protectedPolicy:
+		return outcome{applyErr: summaryKeyDeletionProtected}
+	case !recognised:
+		return outcome{applyErr: summaryKeyRemovalNotAnnounced}
+	case c.policy == protectedPolicy:
+		return outcome{planDiags: []cliDiag{cliError(summaryKeyDeletionProtected, cliKeyAddress)}}
+	}
+	var diags []cliDiag
+	if c.path == replacedByRequest || c.path == replacedByTrigger {
+		diags = append(diags, cliError(summaryKeyReplacementOnRequestRefused, cliKeyAddress))
+	} else {
+		diags = append(diags, cliWarning(warning, cliKeyAddress))
+	}
+	if !c.rename && clash != "" {
+		diags = append(diags, cliError(clash, cliKeyAddress))
+	}
+	return outcome{planDiags: diags}
+}
+
+func policyWarning(policy string) string {
+	switch policy {
+	case deletionPolicySchedule:
+		return summaryKeyWillBeScheduled
+	case deletionPolicyAbandon:
+		return summaryKeyWillBeAbandoned
+	}
+	return summaryKeyWillBeDeleted
+}
+
+// replacementNameClash is the refusal of a replacement that keeps the name under policy, or "".
+func replacementNameClash(policy string) string {
+	switch policy {
+	case deletionPolicySchedule:
+		return summaryKeyNameHeldByPending
+	case deletionPolicyAbandon:
+		return summaryKeyNameInUse
+	}
+	return ""
+}
+
+func (o outcome) planFails() bool {
+	return slices.ContainsFunc(o.planDiags, func(d cliDiag) bool { return d.Severity == "error" })
+}
+
+func TestAccKeyResource_forcedReplacement(t *testing.T) {
+	var cases []replacementCase
+	for _, path := range []replacementPath{replacedByConfiguration, replacedByRequest, replacedByTrigger, replacedByTaint, replacedAfterFailure} {
+		for _, policy := range []string{deletionPolicyDelete, deletionPolicySchedule, deletionPolicyAbandon, protectedPolicy} {
+			for _, rename := range []bool{false, true} {
+				for _, refresh := range []bool{true, false} {
+					cases = append(cases, replacementCase{path: path, policy: policy, rename: rename, refresh: refresh})
+				}
+			}
+		}
+	}
+	for _, c := range cases {
+		t.Run(c.name(), func(t *testing.T) {
+			t.Parallel()
+			testAccForcedReplacement(t, c)
+		})
+	}
+}
+
+func testAccForcedReplacement(t *testing.T, c replacementCase) {
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SetConfig(c.config(m, false))
+	if c.path == replacedAfterFailure {
+		m.InjectFault(kmsmock.Fault{Method: http.MethodPost, PathSuffix: "/disable", Status: http.StatusForbidden})
+		created := wd.Apply()
+		created.RequireFailure(t)
+		requireCLIDetail(t, created, "error", "Key disable failed", "marked tainted", "deletion_policy")
+	} else {
+		wd.Apply().RequireSuccess(t)
+	}
+	oldTag := cliStateKeyTag(t, wd, cliKeyAddress)
+	oldKey, _ := m.Key(oldTag)
+	if c.path == replacedByTaint {
+		if res := wd.run("taint", "-no-color", cliKeyAddress); res.Failed() {
+			t.Fatalf("terraform taint failed:\n%s\n%s", res.Stdout, res.Stderr)
+		}
+	}
+
+	wd.SetConfig(c.config(m, true))
+	args := []string{"-out=tfplan"}
+	if !c.refresh {
+		args = append(args, "-refresh=false")
+	}
+	if c.path == replacedByRequest {
+		args = append(args, "-replace="+cliKeyAddress)
+	}
+	m.ResetJournal()
+	want := c.expected()
+	plan := wd.Plan(args...)
+	requireCLIDiagnostics(t, plan, want.planDiags...)
+	if want.planFails() {
+		plan.RequireFailure(t)
+		requireNothingChanged(t, m, oldKey)
+		return
+	}
+	plan.RequireSuccess(t)
+	if got := plannedAction(t, plan, cliKeyAddress); got != "replace" {
+		t.Fatalf("planned action for %s: %q, want replace", cliKeyAddress, got)
+	}
+	for _, d := range plan.Diagnostics {
+		if !strings.Contains(d.Detail, oldTag) || !strings.Contains(d.Detail, `"fr-key"`) {
+			t.Errorf("%s does not name the key (name and tag %s):\n%s", d, oldTag, d.Detail)
+		}
+	}
+
+	apply := wd.Run("apply", "tfplan")
+	if want.applyErr != "" {
+		// No plan announced the removal: the gate of the guide blocks the plan, and the apply
+		// removes nothing (Delete refuses before any call, and the create does not start).
+		apply.RequireFailure(t)
+		requireCLIDiagnostics(t, apply, cliError(want.applyErr, cliNoAddress))
+		requireGateBlocks(t, plan)
+		requireNothingChanged(t, m, oldKey)
+		return
+	}
+	apply.RequireSuccess(t)
+	newTag := cliStateKeyTag(t, wd, cliKeyAddress)
+	calls := []string{cliCall("POST", oldTag, "request-deletion"), cliCall("DELETE", oldTag), cliCall("POST", "")}
+	switch c.policy {
+	case deletionPolicySchedule:
+		calls = []string{cliCall("POST", oldTag, "request-deletion"), cliCall("POST", "")}
+		cliRequireMockStatus(t, m, oldTag, kmsapi.StatusRevoke)
+	case deletionPolicyAbandon:
+		calls = []string{cliCall("POST", "")}
+		cliRequireMockStatus(t, m, oldTag, oldKey.Status)
+	default:
+		cliRequireMockGone(t, m, oldTag)
+	}
+	if c.path == replacedAfterFailure {
+		calls = append(calls, cliCall("POST", newTag, "disable"))
+	}
+	if got := cliMutatingCalls(m); !slices.Equal(got, calls) {
+		t.Fatalf("mutating calls of the plan and apply:\n  got  %q\n  want %q", got, calls)
+	}
+}
+
+// requireNothingChanged checks that no call changed anything and the key is as it was.
+func requireNothingChanged(t *testing.T, m *kmsmock.Server, before kmsmock.Key) {
+	t.Helper()
+	if calls := cliMutatingCalls(m); len(calls) > 0 {
+		t.Fatalf("mutating calls: %q", calls)
+	}
+	cliRequireMockStatus(t, m, before.KeyTag, before.Status)
+	if n := len(m.Keys()); n != 1 {
+		t.Fatalf("the mock holds %d keys, want only %s", n, before.KeyTag)
+	}
+}
+
+// plannedAction is the action of the planned_change line for address in a plan -json output.
+func plannedAction(t *testing.T, res tfResult, address string) string {
+	t.Helper()
+	for _, msg := range res.Messages {
+		if msg.Type != "planned_change" {
+			continue
+		}
+		var line struct {
+			Change struct {
+				Resource struct {
+					Addr string `json:"addr"`
+				} `json:"resource"`
+				Action string `json:"action"`
+			} `json:"change"`
+		}
+		if err := json.Unmarshal(msg.Raw, &line); err != nil {
+			t.Fatalf("planned_change line: %v", err)
+		}
+		if line.Change.Resource.Addr == address {
+			return line.Change.Action
+		}
+	}
+	return ""
+}
+
+// requireGateBlocks runs the gating guide's command on the output of a plan that replaces the key
+// without a diagnostic, and requires it to block, naming the resource.
+func requireGateBlocks(t *testing.T, plan tfResult) {
+	t.Helper()
+	run := runGate(t, gateScript(t), plan.Stdout, false)
+	if want := "BLOCKED: " + cliKeyAddress + " is replaced"; run.ExitCode != 1 || !strings.Contains(run.Output, want) {
+		t.Fatalf("the guide's gate must block with %q a plan that replaces a key without announcing it (exit %d):\n%s",
+			want, run.ExitCode, run.Output)
+	}
+}
+
+// A new resource that takes the name of a key another resource manages is no replacement: the
+// plan fails with the name clash, whichever of the two Terraform plans first, and changes nothing.
+func TestAccKeyResource_forcedReplacementNotClaimedByAnotherResource(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "fr-shared", ""))
+	existing, _ := m.Key(tag)
+	wd.SetConfig(cliKeyConfig(m, "fr-shared", "") + cliKeyBlock("other", "fr-shared", ""))
+	for _, refresh := range []string{"-refresh=true", "-refresh=false"} {
+		plan := wd.Plan(refresh)
+		plan.RequireFailure(t)
+		clash := plan.Find("error", summaryKeyNameInUse)
+		if clash == nil || (clash.Address != cliKeyAddress && clash.Address != "ncloudkms_key.other") {
+			t.Fatalf("plan %s: want the error %q on one of the two resources:\n%s", refresh, summaryKeyNameInUse, plan.describe())
+		}
+		if !strings.Contains(clash.Detail, tag) {
+			t.Errorf("plan %s: the error does not name key %s:\n%s", refresh, tag, clash.Detail)
+		}
+		requireNothingChanged(t, m, existing)
+	}
+}

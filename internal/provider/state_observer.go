@@ -1,0 +1,28 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+)
+
+// stateObservingServer shows stateKeys every ncloudkms_key of the state Terraform loads.
+//
+// Why it exists: Terraform plans the replacement of a tainted object as a bare create, with no
+// prior state and no private data (terraform node_resource_abstract_instance.go, plan(): a tainted
+// current object becomes priorVal = null), and with -refresh=false the only call that ever shows
+// the provider that object is UpgradeResourceState. terraform-plugin-framework answers that call
+// itself while the schema version is unchanged (fwserver/server_upgraderesourcestate.go,
+// UpgradeResourceState: "req.Version == resourceSchema.GetVersion()"), without calling the
+// resource. Remove this file when the protocol tells a provider that a create replaces a tainted object.
+type stateObservingServer struct {
+	tfprotov6.ProviderServer
+	keys *stateKeys
+}
+
+func (s stateObservingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	if req.TypeName == keyResourceTypeName && req.RawState != nil {
+		s.keys.ObserveRawState(req.RawState.JSON)
+	}
+	return s.ProviderServer.UpgradeResourceState(ctx, req)
+}
