@@ -27,6 +27,17 @@ var keyRoutes = map[string]map[string]keyHandler{
 	"rotation-period":       {http.MethodPut: (*Server).setRotationPeriod},
 	"request-deletion":      {http.MethodPost: statusAction((*store).requestDeletion)},
 	"cancel-deletion":       {http.MethodPost: statusAction((*store).cancelDeletion)},
+	"rotate":                {http.MethodPost: (*Server).rotateKey},
+	"versions":              {http.MethodGet: (*Server).listVersions},
+	"last-use-info":         {http.MethodGet: (*Server).lastUseInfo},
+	"activities":            {http.MethodGet: (*Server).keyActivities},
+}
+
+// versionRoutes serve /kms/v1/keys/{tag}/versions/{version}/{action}; the handler reads
+// r.PathValue("version").
+var versionRoutes = map[string]map[string]keyHandler{
+	"enable":  {http.MethodPost: versionAction(statusEnable)},
+	"disable": {http.MethodPost: versionAction(statusDisable)},
 }
 
 // dispatch routes an authenticated request to its handler. Paths the mock does not model get 404,
@@ -44,6 +55,9 @@ func (s *Server) dispatch(r *http.Request) apiResponse {
 		routes, tag = keyRoutes[""], parts[1]
 	case len(parts) == 3 && parts[0] == "keys" && parts[1] != "" && parts[2] != "":
 		routes, tag = keyRoutes[parts[2]], parts[1]
+	case len(parts) == 5 && parts[0] == "keys" && parts[1] != "" && parts[2] == "versions" && parts[3] != "":
+		routes, tag = versionRoutes[parts[4]], parts[1]
+		r.SetPathValue("version", parts[3])
 	}
 	if routes == nil {
 		return failure(&apiError{http.StatusNotFound, codeNotFound, "No such API: " + r.Method + " " + r.URL.Path})

@@ -70,6 +70,18 @@ func TestStatusTransitions(t *testing.T) {
 			statusEnable: refused, statusDisable: refused, statusRevoke: {200, "gone"}, "": notFound}},
 		{"GET", "", nil, map[string]outcome{
 			statusEnable: {200, statusEnable}, statusDisable: {200, statusDisable}, statusRevoke: {200, statusRevoke}, "": notFound}},
+		{"POST", "rotate", nil, map[string]outcome{
+			statusEnable: {200, statusEnable}, statusDisable: refused, statusRevoke: refused, "": notFound}},
+		{"GET", "versions", nil, map[string]outcome{
+			statusEnable: {200, statusEnable}, statusDisable: {200, statusDisable}, statusRevoke: {200, statusRevoke}, "": notFound}},
+		{"POST", "versions/1/enable", nil, map[string]outcome{
+			statusEnable: {200, statusEnable}, statusDisable: refused, statusRevoke: refused, "": notFound}},
+		{"POST", "versions/1/disable", nil, map[string]outcome{ // version 1 is current: refused in every status
+			statusEnable: refused, statusDisable: refused, statusRevoke: refused, "": notFound}},
+		{"GET", "last-use-info", nil, map[string]outcome{
+			statusEnable: {200, statusEnable}, statusDisable: {200, statusDisable}, statusRevoke: {200, statusRevoke}, "": notFound}},
+		{"GET", "activities", nil, map[string]outcome{
+			statusEnable: {200, statusEnable}, statusDisable: {200, statusDisable}, statusRevoke: {200, statusRevoke}, "": notFound}},
 	}
 	for _, tt := range tests {
 		for _, from := range []string{statusEnable, statusDisable, statusRevoke, ""} {
@@ -149,11 +161,16 @@ func TestTransitionsKeepStatusDate(t *testing.T) {
 
 func TestUnknownTagInEveryRoute(t *testing.T) {
 	c := newTestClient(t, Options{})
-	for action, routes := range keyRoutes {
+	check := func(uri string, routes map[string]keyHandler) {
 		for method := range routes {
-			uri := strings.TrimSuffix("/kms/v1/keys/"+unknownTag+"/"+action, "/")
 			body := map[string]any{"keyName": "valid", "memo": "", "rotationPeriod": 10}
 			c.call(method, uri, body).failed(t, 404, "NOT_FOUND", unknownTag)
 		}
+	}
+	for action, routes := range keyRoutes {
+		check(strings.TrimSuffix("/kms/v1/keys/"+unknownTag+"/"+action, "/"), routes)
+	}
+	for action, routes := range versionRoutes {
+		check("/kms/v1/keys/"+unknownTag+"/versions/1/"+action, routes)
 	}
 }
