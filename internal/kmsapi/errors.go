@@ -63,6 +63,11 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// addNote appends advice to the error's text.
+func (e *APIError) addNote(note string) {
+	e.note = strings.TrimPrefix(e.note+"; "+note, "; ")
+}
+
 // Unwrap returns the transport or context error behind a StatusCode 0 failure.
 func (e *APIError) Unwrap() error { return e.cause }
 
