@@ -83,6 +83,9 @@ type keyRecord struct {
 	nextRotation   int64       // 0 while auto-rotation is off
 	destroyDate    int64       // 0 unless REVOKE
 	uses           []useRecord // the activity log, oldest first; never copied out of the store
+	aclEnabled     bool
+	allowedIPs     []string         // IPv4 addresses in the order they were added
+	generator      *generatorRecord // nil while the key has no token generator
 }
 
 // snapshot is a copy that shares no memory with the stored key, for use outside the store's lock.
@@ -91,6 +94,11 @@ func (k *keyRecord) snapshot() keyRecord {
 	c := *k
 	c.versions = slices.Clone(k.versions)
 	c.uses = nil
+	c.allowedIPs = slices.Clone(k.allowedIPs)
+	if k.generator != nil {
+		g := *k.generator
+		c.generator = &g
+	}
 	return c
 }
 

@@ -92,3 +92,30 @@ func (s *Server) RecordUse(tag string, u Use) error {
 
 // Uses returns a key's activity log, newest first: staged uses, crypto calls and automatic rotations.
 func (s *Server) Uses(tag string) ([]Use, error) { return s.store.uses(tag) }
+
+// ACL returns whether the key's IP ACL is on and its allowed addresses, as Get ACL would.
+func (s *Server) ACL(tag string) (enabled bool, allowedIPs []string, err error) {
+	k, err := s.store.get(tag)
+	return k.aclEnabled, k.allowedIPList(), err
+}
+
+// AddAllowedIPs, RemoveAllowedIPs, EnableACL and DisableACL change the ACL as the API would.
+func (s *Server) AddAllowedIPs(tag string, ips ...string) error {
+	return discard(s.store.changeACL(tag, ips, true))
+}
+
+func (s *Server) RemoveAllowedIPs(tag string, ips ...string) error {
+	return discard(s.store.changeACL(tag, ips, false))
+}
+
+func (s *Server) EnableACL(tag string) error  { return discard(s.store.setACLEnabled(tag, true)) }
+func (s *Server) DisableACL(tag string) error { return discard(s.store.setACLEnabled(tag, false)) }
+
+// TokenGenerator returns the key's token generator as Get Token Generator would (404 when none).
+func (s *Server) TokenGenerator(tag string) (TokenGenerator, error) { return s.store.getGenerator(tag) }
+
+// CreateTokenGenerator, ReplaceTokenGenerator and DeleteTokenGenerator follow the API's rules;
+// replacing or deleting revokes every token the generator issued.
+func (s *Server) CreateTokenGenerator(tag string) error  { return s.store.createGenerator(tag) }
+func (s *Server) ReplaceTokenGenerator(tag string) error { return s.store.endGenerator(tag, true) }
+func (s *Server) DeleteTokenGenerator(tag string) error  { return s.store.endGenerator(tag, false) }

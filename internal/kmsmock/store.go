@@ -24,10 +24,11 @@ type store struct {
 	lastID int64
 	keys   []*keyRecord          // creation order, which is also list order
 	byTag  map[string]*keyRecord // lower-case tag; v3 documents tags as case-insensitive
+	tokens map[string]*tokenRecord
 }
 
 func newStore(c *clock) *store {
-	return &store{clock: c, lastID: firstKeyID - 1, byTag: map[string]*keyRecord{}}
+	return &store{clock: c, lastID: firstKeyID - 1, byTag: map[string]*keyRecord{}, tokens: map[string]*tokenRecord{}}
 }
 
 // settle applies what the passing of time does and returns now in milliseconds. Caller holds mu.

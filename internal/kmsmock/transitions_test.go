@@ -40,6 +40,9 @@ type outcome struct {
 var (
 	refused  = outcome{http.StatusUnprocessableEntity, ""}
 	notFound = outcome{http.StatusNotFound, ""}
+	// everyStatus: allowed in every status, and the key's status stays
+	everyStatus = map[string]outcome{
+		statusEnable: {200, statusEnable}, statusDisable: {200, statusDisable}, statusRevoke: {200, statusRevoke}, "": notFound}
 )
 
 func TestStatusTransitions(t *testing.T) {
@@ -82,6 +85,16 @@ func TestStatusTransitions(t *testing.T) {
 			statusEnable: {200, statusEnable}, statusDisable: {200, statusDisable}, statusRevoke: {200, statusRevoke}, "": notFound}},
 		{"GET", "activities", nil, map[string]outcome{
 			statusEnable: {200, statusEnable}, statusDisable: {200, statusDisable}, statusRevoke: {200, statusRevoke}, "": notFound}},
+		{"GET", "acl", nil, everyStatus},
+		{"POST", "acl", map[string]any{"ipList": []string{"10.0.0.1"}}, everyStatus},
+		{"DELETE", "acl", map[string]any{"ipList": []string{"10.0.0.1"}}, everyStatus},
+		{"POST", "acl/enable", nil, everyStatus},
+		{"POST", "acl/disable", nil, everyStatus},
+		{"POST", "token-generator", nil, everyStatus},
+		{"GET", "token-generator", nil, map[string]outcome{ // the key has none
+			statusEnable: notFound, statusDisable: notFound, statusRevoke: notFound, "": notFound}},
+		{"POST", "token-set", nil, map[string]outcome{ // needs an active generator
+			statusEnable: refused, statusDisable: refused, statusRevoke: refused, "": notFound}},
 	}
 	for _, tt := range tests {
 		for _, from := range []string{statusEnable, statusDisable, statusRevoke, ""} {
@@ -163,7 +176,7 @@ func TestUnknownTagInEveryRoute(t *testing.T) {
 	c := newTestClient(t, Options{})
 	check := func(uri string, routes map[string]keyHandler) {
 		for method := range routes {
-			body := map[string]any{"keyName": "valid", "memo": "", "rotationPeriod": 10}
+			body := map[string]any{"keyName": "valid", "memo": "", "rotationPeriod": 10, "ipList": []string{"10.0.0.1"}}
 			c.call(method, uri, body).failed(t, 404, "NOT_FOUND", unknownTag)
 		}
 	}

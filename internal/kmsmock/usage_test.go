@@ -24,9 +24,7 @@ func stage(t *testing.T, c *testClient, query string) lastUse {
 
 func lastUseOf(t *testing.T, c *testClient, tag string) *lastUse {
 	t.Helper()
-	var use *lastUse
-	c.call("GET", "/kms/v1/keys/"+tag+"/last-use-info", nil).data(t, &use)
-	return use
+	return fetch[*lastUse](t, c, "/kms/v1/keys/"+tag+"/last-use-info")
 }
 
 func TestLastUseNeverUsed(t *testing.T) {
@@ -168,9 +166,7 @@ func TestAutomaticRotationAtTheCapLogsNothing(t *testing.T) {
 
 func activitiesOf(t *testing.T, c *testClient, tag, query string) activityPage {
 	t.Helper()
-	var page activityPage
-	c.call("GET", "/kms/v1/keys/"+tag+"/activities"+query, nil).data(t, &page)
-	return page
+	return fetch[activityPage](t, c, "/kms/v1/keys/"+tag+"/activities"+query)
 }
 
 func actions(page activityPage) string {

@@ -9,9 +9,7 @@ import (
 
 func versionsOf(t *testing.T, c *testClient, tag string) keyVersions {
 	t.Helper()
-	var got keyVersions
-	c.call("GET", "/kms/v1/keys/"+tag+"/versions", nil).data(t, &got)
-	return got
+	return fetch[keyVersions](t, c, "/kms/v1/keys/"+tag+"/versions")
 }
 
 func TestRotateAnswerAndEffects(t *testing.T) {
