@@ -114,14 +114,19 @@ func (c *Client) findEnabledKey(ctx context.Context, name string) (*Key, error) 
 
 // GetKey returns every field of a key.
 func (c *Client) GetKey(ctx context.Context, keyTag string) (*Key, error) {
+	return get[Key](ctx, c, keyTag)
+}
+
+// get reads a key (no subPath) or one of its sub-resources into a new T.
+func get[T any](ctx context.Context, c *Client, keyTag string, subPath ...string) (*T, error) {
 	if keyTag == "" {
 		return nil, errEmptyKeyTag
 	}
-	var key Key
-	if err := c.call(ctx, &request{method: http.MethodGet, path: keyPath(keyTag)}, &key); err != nil {
+	var out T
+	if err := c.call(ctx, &request{method: http.MethodGet, path: keyPath(keyTag, subPath...)}, &out); err != nil {
 		return nil, err
 	}
-	return &key, nil
+	return &out, nil
 }
 
 // ListKeys returns every key, page by page, in the server's order. A key seen twice (because

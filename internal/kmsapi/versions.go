@@ -91,14 +91,7 @@ func (v *KeyVersions) rotation() *Rotation {
 
 // ListVersions returns every version of a key and which one is current.
 func (c *Client) ListVersions(ctx context.Context, keyTag string) (*KeyVersions, error) {
-	if keyTag == "" {
-		return nil, errEmptyKeyTag
-	}
-	var versions KeyVersions
-	if err := c.call(ctx, &request{method: http.MethodGet, path: keyPath(keyTag, "versions")}, &versions); err != nil {
-		return nil, err
-	}
-	return &versions, nil
+	return get[KeyVersions](ctx, c, keyTag, "versions")
 }
 
 // EnableVersion enables one version of an ENABLE key (enabling an enabled version changes nothing).
