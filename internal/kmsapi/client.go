@@ -140,6 +140,9 @@ type request struct {
 	path   string // escaped, below the endpoint, e.g. "/keys/abc/enable"
 	query  string // raw query, in the order it is sent
 	body   []byte // JSON; nil means no body
+	token  string // sent as x-ncp-ocapi-token instead of the signature headers; "" = signed
+	// aclFiltered marks a token request, which the key's IP ACL may refuse (403).
+	aclFiltered bool
 }
 
 func newRequest(method, path string, body any) (*request, error) {
@@ -271,9 +274,16 @@ func (c *Client) attempt(ctx context.Context, r *request, attempt int) ([]byte, 
 	if c.cfg.UserAgent != "" {
 		req.Header.Set("User-Agent", c.cfg.UserAgent)
 	}
-	signature := signRequest(req, c.cfg.Now(), c.cfg.AccessKey, c.cfg.SecretKey)
-	redact := redactor(c.cfg.SecretKey, c.cfg.AccessKey, signature)
-	logCtx := maskSecrets(ctx, signature)
+	// The signature or the token: removed from error text and masked in logs like the credentials.
+	var secret string
+	if r.token != "" {
+		req.Header.Set(headerToken, r.token)
+		secret = r.token
+	} else {
+		secret = signRequest(req, c.cfg.Now(), c.cfg.AccessKey, c.cfg.SecretKey)
+	}
+	redact := redactor(c.cfg.SecretKey, c.cfg.AccessKey, secret)
+	logCtx := maskSecrets(ctx, secret)
 	path := req.URL.RequestURI()
 
 	start := time.Now()
@@ -298,6 +308,7 @@ func (c *Client) attempt(ctx context.Context, r *request, attempt int) ([]byte, 
 		return body, nil
 	}
 	failure := newHTTPError(r.method, path, resp, body, c.cfg.Now(), redact)
+	failure.tokenAuth, failure.aclFiltered = r.token != "", r.aclFiltered
 	logAttempt(logCtx, r.method, path, resp.StatusCode, attempt, duration, requestID, failure)
 	return nil, failure
 }

@@ -43,6 +43,8 @@ type APIError struct {
 	stopped          bool          // the caller's context ended: no further attempt
 	exhausted        bool          // every allowed attempt was used
 	earlierAmbiguous bool          // an earlier attempt of this call may have been applied by the server
+	tokenAuth        bool          // the request carried a token, not a signature
+	aclFiltered      bool          // a token request, which the key's IP ACL filters
 	note             string        // advice appended to Error()
 }
 
@@ -61,6 +63,11 @@ func (e *APIError) Error() string {
 		b.WriteString("; " + e.note)
 	}
 	return b.String()
+}
+
+// addNote appends advice to the error's text.
+func (e *APIError) addNote(note string) {
+	e.note = strings.TrimPrefix(e.note+"; "+note, "; ")
 }
 
 // Unwrap returns the transport or context error behind a StatusCode 0 failure.
@@ -91,6 +98,12 @@ func (e *APIError) Advice() string {
 // authReason explains a 401 or 403 in lower case; "" for other statuses.
 func (e *APIError) authReason() string {
 	switch {
+	case e.StatusCode == http.StatusUnauthorized && e.tokenAuth:
+		return "the token was rejected: it is unknown, expired, of the wrong kind for this call, issued for another key, " +
+			"or revoked because the key's token generator was replaced or deleted."
+	case e.StatusCode == http.StatusForbidden && e.aclFiltered:
+		return "the key's IP ACL refused this machine's address: token sets and access tokens are issued only to " +
+			"addresses on the key's allow list while its ACL is on. Add the address this machine reaches NCloud from, or turn the ACL off."
 	case e.StatusCode == http.StatusUnauthorized && e.ClockSkew != 0:
 		return fmt.Sprintf("the request timestamp was rejected: this machine's clock is %s %s the KMS server's clock "+
 			"(measured from the response Date header), and NCloud refuses requests whose timestamp is 5 minutes or more off. "+
@@ -147,6 +160,12 @@ func IsInvalidStatus(err error) bool {
 func IsConflict(err error) bool {
 	e, ok := asAPIError(err)
 	return ok && e.hasClass(http.StatusConflict, "CONFLICT")
+}
+
+// IsForbidden reports a 403: a sub account policy, or the key's IP ACL for a token request.
+func IsForbidden(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.hasClass(http.StatusForbidden, "FORBIDDEN")
 }
 
 // IsThrottled reports a 429.

@@ -98,7 +98,7 @@ func (c *Client) CreateKey(ctx context.Context, in CreateKeyInput) (*Key, error)
 	if apiErr != nil && mayExist {
 		note := fmt.Sprintf("the key %q may have been created although this call failed: "+
 			"look it up by name before creating it again", in.KeyName)
-		apiErr.note = strings.TrimPrefix(apiErr.note+"; "+note, "; ")
+		apiErr.addNote(note)
 	}
 	return nil, err
 }
@@ -114,14 +114,19 @@ func (c *Client) findEnabledKey(ctx context.Context, name string) (*Key, error) 
 
 // GetKey returns every field of a key.
 func (c *Client) GetKey(ctx context.Context, keyTag string) (*Key, error) {
+	return get[Key](ctx, c, keyTag)
+}
+
+// get reads a key (no subPath) or one of its sub-resources into a new T.
+func get[T any](ctx context.Context, c *Client, keyTag string, subPath ...string) (*T, error) {
 	if keyTag == "" {
 		return nil, errEmptyKeyTag
 	}
-	var key Key
-	if err := c.call(ctx, &request{method: http.MethodGet, path: keyPath(keyTag)}, &key); err != nil {
+	var out T
+	if err := c.call(ctx, &request{method: http.MethodGet, path: keyPath(keyTag, subPath...)}, &out); err != nil {
 		return nil, err
 	}
-	return &key, nil
+	return &out, nil
 }
 
 // ListKeys returns every key, page by page, in the server's order. A key seen twice (because
@@ -146,22 +151,22 @@ func (c *Client) ListKeys(ctx context.Context) ([]Key, error) {
 			seen[key.KeyTag] = true
 			keys = append(keys, key)
 		}
-		if lastPage(page, pageNo) {
+		if isLastPage(len(page.KeyList), page.CurrentPageNo, page.TotalPageNo, pageNo, listPageSize) {
 			break
 		}
 	}
 	return keys, nil
 }
 
-// lastPage decides from the paging fields, or from a short page when the server sends none.
-func lastPage(page keyListPage, pageNo int) bool {
-	if len(page.KeyList) == 0 {
+// isLastPage decides from the paging fields, or from a short page when the server sends none.
+func isLastPage(items, currentPageNo, totalPageNo, pageNo, pageSize int) bool {
+	if items == 0 {
 		return true
 	}
-	if page.TotalPageNo > 0 {
-		return max(page.CurrentPageNo, pageNo) >= page.TotalPageNo
+	if totalPageNo > 0 {
+		return max(currentPageNo, pageNo) >= totalPageNo
 	}
-	return len(page.KeyList) < listPageSize
+	return items < pageSize
 }
 
 // FindKeyByName returns the key whose name matches case-insensitively (the API's uniqueness

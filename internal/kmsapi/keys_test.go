@@ -64,6 +64,12 @@ func TestKeys_typedCallsSendTheDocumentedRequests(t *testing.T) {
 			func() bool { return change.KeyTag == "t1" }},
 		{"DELETE", "/kms/v1/keys/t1", "", func() error { return client.DeleteKey(ctx, "t1") }, nil},
 	}
+	runTypedCalls(t, fs, calls)
+}
+
+// runTypedCalls makes each call in turn and checks the request it sent and the answer it decoded.
+func runTypedCalls(t *testing.T, fs *fakeServer, calls []typedCall) {
+	t.Helper()
 	for i, c := range calls {
 		if err := c.call(); err != nil {
 			t.Fatalf("%s %s: %v", c.method, c.uri, err)

@@ -15,6 +15,8 @@ const (
 	headerAccessKey = "x-ncp-iam-access-key"
 	headerSignature = "x-ncp-apigw-signature-v2"
 	headerRequestID = "x-ncp-request-id"
+	// headerToken carries a token instead of the three signature headers (§1.2).
+	headerToken = "x-ncp-ocapi-token"
 )
 
 // Sign returns the signature v2 of one request: standard base64 of HMAC-SHA256, keyed by the

@@ -7,7 +7,7 @@ import (
 )
 
 // serveAPI runs one /kms/v1 request through the gateway stages: journal, latency, rate limit,
-// faults, signature check, then the model. The journal entry is completed before anything is sent.
+// faults, signature or token check, then the model. The journal entry is completed before anything is sent.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	call := s.journal.begin(r.Method, r.URL.Path, r.URL.RawQuery)
 	s.signatures.record(r.Header.Get(headerSignature))
@@ -32,6 +32,9 @@ func (s *Server) decide(r *http.Request) (resp apiResponse, plan faultPlan, faul
 	plan, faulted = s.faults.next(r.Method, r.URL.Path)
 	if faulted && !plan.drop {
 		return faultResponse(plan), plan, true
+	}
+	if isTokenRequest(r) {
+		return s.dispatchToken(r), plan, faulted
 	}
 	if err := authenticate(r, s.accessKey, s.secretKey, s.GatewayNow()); err != nil {
 		return failure(err), plan, faulted

@@ -176,3 +176,11 @@ func mustCreate(t testing.TB, s *Server, spec KeySpec) Key {
 	}
 	return k
 }
+
+// fetch GETs uri, signed, and decodes the data of its 200 SUCCESS answer.
+func fetch[T any](t *testing.T, c *testClient, uri string) T {
+	t.Helper()
+	var out T
+	c.call("GET", uri, nil).data(t, &out)
+	return out
+}

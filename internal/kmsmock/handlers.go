@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// Paging of Get Key List (§2.2).
+// Paging of Get Key List (§2.2) and Get Key Activity Logs (§2.19).
 const (
 	defaultPageSize = 100
 	maxPageSize     = 200
@@ -33,39 +33,55 @@ type keyPage struct {
 }
 
 func (s *Server) listKeys(r *http.Request, _ string) apiResponse {
-	query := r.URL.Query()
-	pageNo, err := pageParam(query, "pageNo", 1, 1, math.MaxInt32)
-	if err != nil {
-		return failure(err)
-	}
-	pageSize, err := pageParam(query, "pageSize", defaultPageSize, 1, maxPageSize)
+	p, err := parsePaging(r.URL.Query())
 	if err != nil {
 		return failure(err)
 	}
 	keys := s.store.all()
+	from, to, totalPages := p.bounds(len(keys))
 	page := keyPage{
 		KeyList:       []listedKey{},
-		CurrentPageNo: pageNo,
-		TotalPageNo:   (len(keys) + pageSize - 1) / pageSize,
+		CurrentPageNo: p.pageNo,
+		TotalPageNo:   totalPages,
 		TotalCount:    len(keys),
 	}
-	if from := (pageNo - 1) * pageSize; from < len(keys) {
-		for _, k := range keys[from:min(from+pageSize, len(keys))] {
-			page.KeyList = append(page.KeyList, k.info().listed())
-		}
+	for _, k := range keys[from:to] {
+		page.KeyList = append(page.KeyList, k.info().listed())
 	}
 	return success(page)
 }
 
-// pageParam reads an optional integer query parameter; an empty value counts as absent.
-func pageParam(query url.Values, name string, fallback, lowest, highest int) (int, error) {
+// paging is a checked pageNo and pageSize (§2.2, §2.19): optional, an empty value counts as absent.
+type paging struct{ pageNo, pageSize int }
+
+func parsePaging(query url.Values) (paging, error) {
+	pageNo, err := pageParam(query, "pageNo", 1, math.MaxInt32)
+	if err != nil {
+		return paging{}, err
+	}
+	pageSize, err := pageParam(query, "pageSize", defaultPageSize, maxPageSize)
+	if err != nil {
+		return paging{}, err
+	}
+	return paging{pageNo, pageSize}, nil
+}
+
+// bounds gives the index range of the page in a list of n items (empty past the last page) and
+// the number of pages.
+func (p paging) bounds(n int) (from, to, totalPages int) {
+	from = min((p.pageNo-1)*p.pageSize, n)
+	return from, min(from+p.pageSize, n), (n + p.pageSize - 1) / p.pageSize
+}
+
+// pageParam reads an optional integer query parameter from 1 to highest.
+func pageParam(query url.Values, name string, fallback, highest int) (int, error) {
 	raw := query.Get(name)
 	if raw == "" {
 		return fallback, nil
 	}
 	n, err := strconv.Atoi(raw)
-	if err != nil || n < lowest || n > highest {
-		return 0, errInvalidField(name, "must be an integer from %d to %d, got %q", lowest, highest, raw)
+	if err != nil || n < 1 || n > highest {
+		return 0, errInvalidField(name, "must be an integer from 1 to %d, got %q", highest, raw)
 	}
 	return n, nil
 }

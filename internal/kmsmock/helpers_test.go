@@ -54,8 +54,13 @@ func TestMockClockHelper(t *testing.T) {
 
 func TestMockHelpersRefuseRemoteClients(t *testing.T) {
 	s := New(Options{})
+	k, err := s.CreateKey(KeySpec{Name: "remote", Type: "AES256", ProtectionType: "BASIC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := k.KeyTag
 	for _, remote := range []string{"203.0.113.5:4000", "[2001:db8::1]:4000", "10.0.0.1:1", "garbage"} {
-		for _, target := range []string{"/_mock/journal", "/_mock/clock?advance=1h"} {
+		for _, target := range []string{"/_mock/journal", "/_mock/clock?advance=1h", "/_mock/use?tag=" + tag + "&action=encrypt"} {
 			method := http.MethodGet
 			if target != "/_mock/journal" {
 				method = http.MethodPost
@@ -70,6 +75,9 @@ func TestMockHelpersRefuseRemoteClients(t *testing.T) {
 			}
 			if s.Now().Sub(before) > time.Minute {
 				t.Fatal("a refused clock call moved the clock")
+			}
+			if uses, _ := s.Uses(tag); len(uses) != 0 {
+				t.Fatal("a refused use call recorded a use")
 			}
 		}
 	}

@@ -1,6 +1,9 @@
 package kmsmock
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Key statuses of the /kms/v1 API.
 const (
@@ -72,13 +75,31 @@ type keyRecord struct {
 	memo           string
 	convergent     bool
 	autoRotation   bool
-	period         int64 // days; remembered while auto-rotation is off, 0 if never set
-	version        int64
+	period         int64           // days; remembered while auto-rotation is off, 0 if never set
+	versions       []versionRecord // version n is versions[n-1]; the last one is current
 	status         string
 	registerDate   int64
 	statusDate     int64
-	nextRotation   int64 // 0 while auto-rotation is off
-	destroyDate    int64 // 0 unless REVOKE
+	nextRotation   int64       // 0 while auto-rotation is off
+	destroyDate    int64       // 0 unless REVOKE
+	uses           []useRecord // the activity log, oldest first; never copied out of the store
+	aclEnabled     bool
+	allowedIPs     []string         // IPv4 addresses in the order they were added
+	generator      *generatorRecord // nil while the key has no token generator
+}
+
+// snapshot is a copy that shares no memory with the stored key, for use outside the store's lock.
+// The activity log stays behind: it is read under the lock.
+func (k *keyRecord) snapshot() keyRecord {
+	c := *k
+	c.versions = slices.Clone(k.versions)
+	c.uses = nil
+	c.allowedIPs = slices.Clone(k.allowedIPs)
+	if k.generator != nil {
+		g := *k.generator
+		c.generator = &g
+	}
+	return c
 }
 
 // shownPeriod is the period the API reports: none while auto-rotation is off.
@@ -89,17 +110,20 @@ func (k *keyRecord) shownPeriod() int64 {
 	return k.period
 }
 
+// nrn is the key's NCloud resource name.
+func (k *keyRecord) nrn() string { return fmt.Sprintf("nrn:PUB:KMS::%d:Key/%d", mockKeystoreID, k.id) }
+
 func (k *keyRecord) info() Key {
 	return Key{
 		KeyID:            k.id,
 		KeyTag:           k.tag,
 		KeyName:          k.name,
-		NRN:              fmt.Sprintf("nrn:PUB:KMS::%d:Key/%d", mockKeystoreID, k.id),
+		NRN:              k.nrn(),
 		BaseURL:          baseURL,
 		KeyType:          k.keyType,
 		Status:           k.status,
 		KeystoreID:       mockKeystoreID,
-		CurrentVersion:   k.version,
+		CurrentVersion:   k.currentVersion(),
 		ProtectionType:   k.protectionType,
 		Memo:             k.memo,
 		IsConvergent:     k.convergent,

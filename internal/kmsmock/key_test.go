@@ -5,12 +5,15 @@ import "testing"
 func TestKeyViews(t *testing.T) {
 	k := &keyRecord{
 		id: 10001, tag: "t", name: "n", keyType: "AES256", protectionType: "BASIC", memo: "m",
-		convergent: true, autoRotation: false, period: 30, version: 3, status: statusRevoke,
+		convergent: true, autoRotation: false, period: 30, versions: make([]versionRecord, 3), status: statusRevoke,
 		registerDate: 1, statusDate: 2, nextRotation: 0, destroyDate: 4,
 	}
 	info := k.info()
 	if info.NRN != "nrn:PUB:KMS::2000001:Key/10001" || info.BaseURL != baseURL || info.KeystoreID != mockKeystoreID {
 		t.Fatalf("info = %+v", info)
+	}
+	if info.CurrentVersion != 3 {
+		t.Fatalf("current version %d, want 3 (the number of versions)", info.CurrentVersion)
 	}
 	if info.RotationPeriod != 0 {
 		t.Fatalf("a key without auto-rotation shows period %d, want 0", info.RotationPeriod)

@@ -27,6 +27,25 @@ var keyRoutes = map[string]map[string]keyHandler{
 	"rotation-period":       {http.MethodPut: (*Server).setRotationPeriod},
 	"request-deletion":      {http.MethodPost: statusAction((*store).requestDeletion)},
 	"cancel-deletion":       {http.MethodPost: statusAction((*store).cancelDeletion)},
+	"rotate":                {http.MethodPost: (*Server).rotateKey},
+	"versions":              {http.MethodGet: (*Server).listVersions},
+	"last-use-info":         {http.MethodGet: (*Server).lastUseInfo},
+	"activities":            {http.MethodGet: (*Server).keyActivities},
+	"acl":                   {http.MethodGet: (*Server).getACL, http.MethodPost: aclListChange(true), http.MethodDelete: aclListChange(false)},
+	"acl/enable":            {http.MethodPost: aclSwitch(true)},
+	"acl/disable":           {http.MethodPost: aclSwitch(false)},
+	"token-generator": {
+		http.MethodPost: (*Server).createTokenGenerator, http.MethodGet: (*Server).getTokenGenerator,
+		http.MethodPut: (*Server).replaceTokenGenerator, http.MethodDelete: (*Server).deleteTokenGenerator,
+	},
+	"token-set": {http.MethodPost: issue(true)},
+}
+
+// versionRoutes serve /kms/v1/keys/{tag}/versions/{version}/{action}; the handler reads
+// r.PathValue("version").
+var versionRoutes = map[string]map[string]keyHandler{
+	"enable":  {http.MethodPost: versionAction(statusEnable)},
+	"disable": {http.MethodPost: versionAction(statusDisable)},
 }
 
 // dispatch routes an authenticated request to its handler. Paths the mock does not model get 404,
@@ -44,6 +63,14 @@ func (s *Server) dispatch(r *http.Request) apiResponse {
 		routes, tag = keyRoutes[""], parts[1]
 	case len(parts) == 3 && parts[0] == "keys" && parts[1] != "" && parts[2] != "":
 		routes, tag = keyRoutes[parts[2]], parts[1]
+		if _, tokenOnly := tokenRoutes[parts[2]][r.Method]; tokenOnly && routes[r.Method] == nil {
+			return failure(&authError{r.Method + " " + r.URL.Path + " takes a refresh token in " + headerToken + ", not a signature"})
+		}
+	case len(parts) == 4 && parts[0] == "keys" && parts[1] != "" && parts[2] != "" && parts[3] != "":
+		routes, tag = keyRoutes[parts[2]+"/"+parts[3]], parts[1]
+	case len(parts) == 5 && parts[0] == "keys" && parts[1] != "" && parts[2] == "versions" && parts[3] != "":
+		routes, tag = versionRoutes[parts[4]], parts[1]
+		r.SetPathValue("version", parts[3])
 	}
 	if routes == nil {
 		return failure(&apiError{http.StatusNotFound, codeNotFound, "No such API: " + r.Method + " " + r.URL.Path})

@@ -24,10 +24,11 @@ type store struct {
 	lastID int64
 	keys   []*keyRecord          // creation order, which is also list order
 	byTag  map[string]*keyRecord // lower-case tag; v3 documents tags as case-insensitive
+	tokens map[string]*tokenRecord
 }
 
 func newStore(c *clock) *store {
-	return &store{clock: c, lastID: firstKeyID - 1, byTag: map[string]*keyRecord{}}
+	return &store{clock: c, lastID: firstKeyID - 1, byTag: map[string]*keyRecord{}, tokens: map[string]*tokenRecord{}}
 }
 
 // settle applies what the passing of time does and returns now in milliseconds. Caller holds mu.
@@ -52,18 +53,6 @@ func (s *store) settleNow() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settle()
-}
-
-// rotateDue adds the versions automatic rotation created up to now. A key pending deletion does not
-// rotate; a disabled one does (§3).
-func (k *keyRecord) rotateDue(now int64) {
-	if !k.autoRotation || k.status == statusRevoke || k.nextRotation == 0 || now < k.nextRotation {
-		return
-	}
-	step := k.period * dayMillis
-	due := (now-k.nextRotation)/step + 1
-	k.version = min(maxKeyVersions, k.version+due)
-	k.nextRotation += due * step
 }
 
 // nameTaken reports whether another key (REVOKE included) uses name, ignoring case. Caller holds mu.
@@ -93,7 +82,7 @@ func (s *store) create(in createInput) (keyRecord, error) {
 		name:           *in.KeyName,
 		keyType:        *in.KeyType,
 		protectionType: *in.ProtectionType,
-		version:        1,
+		versions:       []versionRecord{{status: statusEnable, statusDate: now, rotatedDate: now}},
 		status:         statusEnable,
 		registerDate:   now,
 		statusDate:     now,
@@ -136,7 +125,7 @@ func (s *store) all() []keyRecord {
 	s.settle()
 	out := make([]keyRecord, len(s.keys))
 	for i, k := range s.keys {
-		out[i] = *k
+		out[i] = k.snapshot()
 	}
 	return out
 }
@@ -147,17 +136,27 @@ func (s *store) get(tag string) (keyRecord, error) {
 
 // update runs change on one key under the lock and returns a copy of the result.
 func (s *store) update(tag string, change func(k *keyRecord, now int64) error) (keyRecord, error) {
+	var out keyRecord
+	err := s.with(tag, func(k *keyRecord, now int64) error {
+		if err := change(k, now); err != nil {
+			return err
+		}
+		out = k.snapshot()
+		return nil
+	})
+	return out, err
+}
+
+// with settles the clock and runs do on one key under the lock; 404 for an unknown tag.
+func (s *store) with(tag string, do func(k *keyRecord, now int64) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.settle()
 	k := s.byTag[strings.ToLower(tag)]
 	if k == nil {
-		return keyRecord{}, errKeyNotFound(tag)
+		return errKeyNotFound(tag)
 	}
-	if err := change(k, now); err != nil {
-		return keyRecord{}, err
-	}
-	return *k, nil
+	return do(k, now)
 }
 
 // requireStatus refuses the call unless the key is in one of the allowed statuses.
@@ -299,17 +298,12 @@ func (s *store) cancelDeletion(tag string) (keyRecord, error) {
 
 // destroy is DELETE /keys/{tag}: immediate final deletion of a key pending deletion.
 func (s *store) destroy(tag string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.settle()
-	k := s.byTag[strings.ToLower(tag)]
-	if k == nil {
-		return errKeyNotFound(tag)
-	}
-	if err := requireStatus(k, statusRevoke); err != nil {
-		return err
-	}
-	delete(s.byTag, k.tag)
-	s.keys = slices.DeleteFunc(s.keys, func(other *keyRecord) bool { return other == k })
-	return nil
+	return s.with(tag, func(k *keyRecord, _ int64) error {
+		if err := requireStatus(k, statusRevoke); err != nil {
+			return err
+		}
+		delete(s.byTag, k.tag)
+		s.keys = slices.DeleteFunc(s.keys, func(other *keyRecord) bool { return other == k })
+		return nil
+	})
 }

@@ -44,21 +44,21 @@ func TestAutomaticRotationAddsVersions(t *testing.T) {
 	firstDue := k.nextRotation
 
 	c.advance(10*24*time.Hour - time.Minute)
-	if got, _ := s.get(k.tag); got.version != 1 || got.nextRotation != firstDue {
-		t.Fatalf("before the due date: version %d next %d", got.version, got.nextRotation)
+	if got, _ := s.get(k.tag); got.currentVersion() != 1 || got.nextRotation != firstDue {
+		t.Fatalf("before the due date: version %d next %d", got.currentVersion(), got.nextRotation)
 	}
 	c.advance(time.Minute)
 	got, _ := s.get(k.tag)
-	if got.version != 2 || got.nextRotation != firstDue+10*dayMillis {
-		t.Fatalf("at the due date: version %d next %d, want 2 and +10 days", got.version, got.nextRotation)
+	if got.currentVersion() != 2 || got.nextRotation != firstDue+10*dayMillis {
+		t.Fatalf("at the due date: version %d next %d, want 2 and +10 days", got.currentVersion(), got.nextRotation)
 	}
 	// a disabled key still rotates on schedule
 	if _, err := s.disable(k.tag); err != nil {
 		t.Fatal(err)
 	}
 	c.advance(25 * 24 * time.Hour)
-	if got, _ := s.get(k.tag); got.version != 4 || got.nextRotation != firstDue+30*dayMillis {
-		t.Fatalf("25 days later: version %d next %d, want 4 and +30 days", got.version, got.nextRotation)
+	if got, _ := s.get(k.tag); got.currentVersion() != 4 || got.nextRotation != firstDue+30*dayMillis {
+		t.Fatalf("25 days later: version %d next %d, want 4 and +30 days", got.currentVersion(), got.nextRotation)
 	}
 }
 
@@ -70,12 +70,12 @@ func TestRotationStopsWhilePendingAndAt100Versions(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.advance(2 * 24 * time.Hour)
-	if got, _ := s.get(pending.tag); got.version != 1 {
-		t.Fatalf("a key pending deletion rotated to version %d", got.version)
+	if got, _ := s.get(pending.tag); got.currentVersion() != 1 {
+		t.Fatalf("a key pending deletion rotated to version %d", got.currentVersion())
 	}
 	c.advance(400 * 24 * time.Hour)
-	if got, _ := s.get(busy.tag); got.version != maxKeyVersions {
-		t.Fatalf("after 402 daily rotations the version is %d, want the cap %d", got.version, maxKeyVersions)
+	if got, _ := s.get(busy.tag); got.currentVersion() != maxKeyVersions {
+		t.Fatalf("after 402 daily rotations the version is %d, want the cap %d", got.currentVersion(), maxKeyVersions)
 	}
 }
 
@@ -83,7 +83,7 @@ func TestManualKeyNeverRotates(t *testing.T) {
 	s, c := newTestStore()
 	k := mustStoreCreate(t, s, KeySpec{Name: "manual"})
 	c.advance(1000 * 24 * time.Hour)
-	if got, _ := s.get(k.tag); got.version != 1 || got.nextRotation != 0 {
+	if got, _ := s.get(k.tag); got.currentVersion() != 1 || got.nextRotation != 0 {
 		t.Fatalf("manual key = %+v", got)
 	}
 }

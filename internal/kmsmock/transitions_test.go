@@ -40,6 +40,9 @@ type outcome struct {
 var (
 	refused  = outcome{http.StatusUnprocessableEntity, ""}
 	notFound = outcome{http.StatusNotFound, ""}
+	// everyStatus: allowed in every status, and the key's status stays
+	everyStatus = map[string]outcome{
+		statusEnable: {200, statusEnable}, statusDisable: {200, statusDisable}, statusRevoke: {200, statusRevoke}, "": notFound}
 )
 
 func TestStatusTransitions(t *testing.T) {
@@ -70,6 +73,28 @@ func TestStatusTransitions(t *testing.T) {
 			statusEnable: refused, statusDisable: refused, statusRevoke: {200, "gone"}, "": notFound}},
 		{"GET", "", nil, map[string]outcome{
 			statusEnable: {200, statusEnable}, statusDisable: {200, statusDisable}, statusRevoke: {200, statusRevoke}, "": notFound}},
+		{"POST", "rotate", nil, map[string]outcome{
+			statusEnable: {200, statusEnable}, statusDisable: refused, statusRevoke: refused, "": notFound}},
+		{"GET", "versions", nil, map[string]outcome{
+			statusEnable: {200, statusEnable}, statusDisable: {200, statusDisable}, statusRevoke: {200, statusRevoke}, "": notFound}},
+		{"POST", "versions/1/enable", nil, map[string]outcome{
+			statusEnable: {200, statusEnable}, statusDisable: refused, statusRevoke: refused, "": notFound}},
+		{"POST", "versions/1/disable", nil, map[string]outcome{ // version 1 is current: refused in every status
+			statusEnable: refused, statusDisable: refused, statusRevoke: refused, "": notFound}},
+		{"GET", "last-use-info", nil, map[string]outcome{
+			statusEnable: {200, statusEnable}, statusDisable: {200, statusDisable}, statusRevoke: {200, statusRevoke}, "": notFound}},
+		{"GET", "activities", nil, map[string]outcome{
+			statusEnable: {200, statusEnable}, statusDisable: {200, statusDisable}, statusRevoke: {200, statusRevoke}, "": notFound}},
+		{"GET", "acl", nil, everyStatus},
+		{"POST", "acl", map[string]any{"ipList": []string{"10.0.0.1"}}, everyStatus},
+		{"DELETE", "acl", map[string]any{"ipList": []string{"10.0.0.1"}}, everyStatus},
+		{"POST", "acl/enable", nil, everyStatus},
+		{"POST", "acl/disable", nil, everyStatus},
+		{"POST", "token-generator", nil, everyStatus},
+		{"GET", "token-generator", nil, map[string]outcome{ // the key has none
+			statusEnable: notFound, statusDisable: notFound, statusRevoke: notFound, "": notFound}},
+		{"POST", "token-set", nil, map[string]outcome{ // needs an active generator
+			statusEnable: refused, statusDisable: refused, statusRevoke: refused, "": notFound}},
 	}
 	for _, tt := range tests {
 		for _, from := range []string{statusEnable, statusDisable, statusRevoke, ""} {
@@ -149,11 +174,16 @@ func TestTransitionsKeepStatusDate(t *testing.T) {
 
 func TestUnknownTagInEveryRoute(t *testing.T) {
 	c := newTestClient(t, Options{})
-	for action, routes := range keyRoutes {
+	check := func(uri string, routes map[string]keyHandler) {
 		for method := range routes {
-			uri := strings.TrimSuffix("/kms/v1/keys/"+unknownTag+"/"+action, "/")
-			body := map[string]any{"keyName": "valid", "memo": "", "rotationPeriod": 10}
+			body := map[string]any{"keyName": "valid", "memo": "", "rotationPeriod": 10, "ipList": []string{"10.0.0.1"}}
 			c.call(method, uri, body).failed(t, 404, "NOT_FOUND", unknownTag)
 		}
+	}
+	for action, routes := range keyRoutes {
+		check(strings.TrimSuffix("/kms/v1/keys/"+unknownTag+"/"+action, "/"), routes)
+	}
+	for action, routes := range versionRoutes {
+		check("/kms/v1/keys/"+unknownTag+"/versions/1/"+action, routes)
 	}
 }

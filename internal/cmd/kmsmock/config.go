@@ -32,6 +32,17 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		fmt.Fprintln(stderr, "Serves an in-memory NCloud KMS /kms/v1 API on a loopback address and prints")
 		fmt.Fprintln(stderr, "NCLOUD_KMS_ENDPOINT, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY lines for the provider")
 		fmt.Fprintln(stderr, "(with -tls also SSL_CERT_FILE, the certificate the provider must trust).")
+		fmt.Fprintln(stderr, "")
+		fmt.Fprintln(stderr, "Unsigned helpers for loopback clients, beside /kms/v1:")
+		fmt.Fprintln(stderr, "  GET  /_mock/journal                 the API calls received (method, path, status)")
+		fmt.Fprintln(stderr, "  POST /_mock/clock?advance=72h       move the model's clock (pending keys expire, keys rotate)")
+		fmt.Fprintln(stderr, "  POST /_mock/use?tag=TAG&action=decrypt&type=API&ip=10.0.0.7&ago=1h")
+		fmt.Fprintln(stderr, "                                      record a use of a key (last-use-info, activities);")
+		fmt.Fprintln(stderr, "                                      action: encrypt, decrypt, re-encrypt, create-custom-key,")
+		fmt.Fprintln(stderr, "                                      sign, verify or get-pub-key; type API (default) or CONSOLE;")
+		fmt.Fprintln(stderr, "                                      ip defaults to the caller's, ago to 0; id=ACCOUNT optional")
+		fmt.Fprintln(stderr, "")
+		fmt.Fprintln(stderr, "Flags:")
 		fs.PrintDefaults()
 	}
 	var (

@@ -76,7 +76,8 @@ func TestParseFlagsHelp(t *testing.T) {
 	if _, err := parseFlags([]string{"-h"}, &stderr); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-h: %v", err)
 	}
-	for _, part := range []string{"Usage", "-fail-rate", "-rate-limit", "loopback", "-tls", "SSL_CERT_FILE"} {
+	for _, part := range []string{"Usage", "-fail-rate", "-rate-limit", "loopback", "-tls", "SSL_CERT_FILE",
+		"/_mock/journal", "/_mock/clock?advance=", "/_mock/use?tag=", "ago=1h"} {
 		if !strings.Contains(stderr.String(), part) {
 			t.Errorf("usage lacks %q:\n%s", part, stderr.String())
 		}

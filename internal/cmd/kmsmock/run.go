@@ -39,7 +39,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stderr, "kmsmock: serving %s (latency %v, rate limit %g rps, throttle %.3g, server errors %.3g, seed %d)\n",
 		server.URL(), cfg.opts.Latency, cfg.opts.RateLimit, cfg.opts.Faults.Throttle, cfg.opts.Faults.ServerError, cfg.opts.Faults.Seed)
 	base := strings.TrimSuffix(server.URL(), "/kms/v1")
-	fmt.Fprintf(stderr, "kmsmock: helpers: GET %s/_mock/journal, POST %s/_mock/clock?advance=72h; Ctrl-C stops\n", base, base)
+	fmt.Fprintf(stderr, "kmsmock: helpers: GET %s/_mock/journal, POST %s/_mock/clock?advance=72h, "+
+		"POST %s/_mock/use?tag=TAG&action=decrypt&ip=10.0.0.7&ago=1h (see -h); Ctrl-C stops\n", base, base, base)
 	<-ctx.Done()
 	if err := server.Close(); err != nil {
 		fmt.Fprintln(stderr, "kmsmock: closing:", err)
