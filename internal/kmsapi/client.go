@@ -13,12 +13,14 @@ import (
 	"time"
 )
 
-// Defaults applied by NewClient to zero Config fields.
+// Defaults applied by NewClient to zero Config fields. 16 attempts keep a call alive through a
+// long stretch of throttling (a third of the attempts failing leaves about one call in 10^8
+// giving up), and the 10 s cap on one wait bounds it at about two minutes.
 const (
-	defaultMaxAttempts    = 16
+	DefaultMaxAttempts    = 16
+	DefaultRequestTimeout = 60 * time.Second
 	defaultMinBackoff     = 250 * time.Millisecond
 	defaultMaxBackoff     = 10 * time.Second
-	defaultRequestTimeout = 60 * time.Second
 
 	// maxResponseBytes bounds what is read of one answer; a list page of 200 keys is ~100 KB.
 	maxResponseBytes = 16 << 20
@@ -66,7 +68,7 @@ func NewClient(cfg Config) (*Client, error) {
 		cfg.HTTPClient = newDefaultHTTPClient()
 	}
 	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = defaultMaxAttempts
+		cfg.MaxAttempts = DefaultMaxAttempts
 	}
 	if cfg.MinBackoff <= 0 {
 		cfg.MinBackoff = defaultMinBackoff
@@ -76,7 +78,7 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	cfg.MaxBackoff = max(cfg.MaxBackoff, cfg.MinBackoff)
 	if cfg.RequestTimeout <= 0 {
-		cfg.RequestTimeout = defaultRequestTimeout
+		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -125,8 +127,14 @@ func newDefaultHTTPClient() *http.Client {
 	transport.MaxIdleConns = 100
 	transport.MaxIdleConnsPerHost = 64
 	transport.IdleConnTimeout = 90 * time.Second
+	return NewHTTPClient(newFirstConnGate(transport))
+}
+
+// NewHTTPClient is an HTTP client for Config.HTTPClient around transport. It does not follow
+// redirects: a redirected request would carry a signature made for another URI.
+func NewHTTPClient(transport http.RoundTripper) *http.Client {
 	return &http.Client{
-		Transport: newFirstConnGate(transport),
+		Transport: transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},

@@ -168,12 +168,6 @@ func IsForbidden(err error) bool {
 	return ok && e.hasClass(http.StatusForbidden, "FORBIDDEN")
 }
 
-// IsThrottled reports a 429.
-func IsThrottled(err error) bool {
-	e, ok := asAPIError(err)
-	return ok && e.hasClass(http.StatusTooManyRequests, "TOO_MANY_REQUESTS")
-}
-
 // hasClass reports the HTTP status of a class or, for a failure that a 2xx answer reports in its
 // code, the API code of that class. The status of an error answer decides alone (API reference
 // §9): a 500 whose body says NOT_FOUND is a server fault to retry, not a deleted key.
@@ -184,20 +178,11 @@ func (e *APIError) hasClass(status int, code string) bool {
 	return e.StatusCode == status
 }
 
-// IsAuthFailure reports a 401 or 403: credentials, clock or permissions.
-func IsAuthFailure(err error) bool {
+// IsUnauthenticated reports a 401: the gateway refused the credentials or the request's
+// timestamp (the error text says which), so no call with this client can succeed.
+func IsUnauthenticated(err error) bool {
 	e, ok := asAPIError(err)
-	return ok && (e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden)
-}
-
-// IsRetryable reports the failures that another attempt may cure: 429, 5xx and transport errors
-// (but not a cancelled context, nor a request that could not even be built).
-func IsRetryable(err error) bool {
-	e, ok := asAPIError(err)
-	if !ok {
-		return false
-	}
-	return e.retryable()
+	return ok && e.StatusCode == http.StatusUnauthorized
 }
 
 func (e *APIError) retryable() bool {

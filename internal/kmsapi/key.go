@@ -9,6 +9,9 @@ const (
 	StatusRevoke  = "REVOKE"
 )
 
+// KeyStatuses lists them, for validators and descriptions.
+var KeyStatuses = []string{StatusEnable, StatusDisable, StatusRevoke}
+
 // Key types and protection types accepted by Create Key.
 var (
 	KeyTypes        = []string{"AES256", "RSA2048", "ECDSA"}

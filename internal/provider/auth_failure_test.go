@@ -87,17 +87,17 @@ func authFailureUses() []authFailureUse {
 			config: func(tag string) string {
 				return fmt.Sprintf("data \"ncloudkms_key\" \"this\" {\n  key_tag = %q\n}\n", tag)
 			},
-			command: plan, summary: "Cannot read KMS key", address: "data.ncloudkms_key.this",
+			command: plan, summary: "Key read failed", address: "data.ncloudkms_key.this",
 		},
 		{
 			name:    "key data source by name",
 			config:  func(string) string { return "data \"ncloudkms_key\" \"this\" {\n  name = \"seeded-key\"\n}\n" },
-			command: plan, summary: "Cannot list KMS keys", address: "data.ncloudkms_key.this",
+			command: plan, summary: "Key lookup failed", address: "data.ncloudkms_key.this",
 		},
 		{
 			name:    "keys data source",
 			config:  func(string) string { return "data \"ncloudkms_keys\" \"this\" {}\n" },
-			command: plan, summary: "Cannot list KMS keys", address: "data.ncloudkms_keys.this",
+			command: plan, summary: "Key listing failed", address: "data.ncloudkms_keys.this",
 		},
 	}
 }

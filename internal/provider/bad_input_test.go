@@ -13,7 +13,7 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
-// Bad input never reaches the API (DESIGN §5): every invalid configuration below fails at plan time
+// Bad input never reaches the API (DESIGN.md §5): every invalid configuration below fails at plan time
 // (terraform plan, or terraform import for import IDs), the error names the attribute to fix, and
 // the mock receives no call at all, so certainly no POST, PUT or DELETE.
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
@@ -20,8 +21,6 @@ type chaosKeySpec struct {
 	Enabled  bool
 }
 
-var chaosKeyTypes = []string{"AES256", "RSA2048", "ECDSA"}
-
 // chaosKeySpecs is n enabled keys without memo or rotation, of every type in turn.
 func chaosKeySpecs(prefix string, n int) []chaosKeySpec {
 	specs := make([]chaosKeySpec, n)
@@ -29,7 +28,7 @@ func chaosKeySpecs(prefix string, n int) []chaosKeySpec {
 		specs[i] = chaosKeySpec{
 			Index:   fmt.Sprintf("k%03d", i),
 			Name:    fmt.Sprintf("%s-%03d", prefix, i),
-			Type:    chaosKeyTypes[i%len(chaosKeyTypes)],
+			Type:    kmsapi.KeyTypes[i%len(kmsapi.KeyTypes)],
 			Enabled: true,
 		}
 	}

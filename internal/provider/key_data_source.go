@@ -29,9 +29,6 @@ type keyDataSource struct {
 	data *providerData
 }
 
-// keyDataSourceModel is the key as the resource holds it, without the state-only settings.
-type keyDataSourceModel = keyModel
-
 func (d *keyDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_key"
 }
@@ -73,8 +70,7 @@ func (d *keyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 				Computed:            true,
 				MarkdownDescription: "Whether the key is usable (`status = \"" + kmsapi.StatusEnable + "\"`).",
 			},
-			"status": computedString(markdownValueList([]string{kmsapi.StatusEnable, kmsapi.StatusDisable, kmsapi.StatusRevoke}) +
-				" (`" + kmsapi.StatusRevoke + "` means pending deletion)."),
+			"status": computedString(markdownValueList(kmsapi.KeyStatuses) + " (`" + kmsapi.StatusRevoke + "` means pending deletion)."),
 			"current_version": schema.Int64Attribute{
 				Computed:            true,
 				MarkdownDescription: "The newest key version.",
@@ -95,17 +91,17 @@ func (d *keyDataSource) ConfigValidators(_ context.Context) []datasource.ConfigV
 }
 
 func (d *keyDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataForDataSource(req, resp)
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *keyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var config keyDataSourceModel
+	var config keyModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	if d.data == nil {
-		resp.Diagnostics.AddError(unconfiguredProviderSummary, unconfiguredProviderDetail)
+		addProviderNotConfigured(&resp.Diagnostics, "this data source cannot call the API during this plan")
 		return
 	}
 
@@ -118,7 +114,10 @@ func (d *keyDataSource) Read(ctx context.Context, req datasource.ReadRequest, re
 	if key == nil {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, keyDataSourceModelFrom(key))...)
+	// Mapped exactly as the key resource maps it, so that a key reads the same through either.
+	var state keyModel
+	state.setFromKey(key)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 func (d *keyDataSource) readByTag(ctx context.Context, tag string, resp *datasource.ReadResponse) *kmsapi.Key {
@@ -126,10 +125,10 @@ func (d *keyDataSource) readByTag(ctx context.Context, tag string, resp *datasou
 	switch {
 	case kmsapi.IsNotFound(err):
 		resp.Diagnostics.AddAttributeError(path.Root("key_tag"), "Key not found",
-			fmt.Sprintf("No KMS key has the key tag %q (it never existed, or it has been deleted).\n\n%v", tag, err))
+			fmt.Sprintf("No KMS key has the key tag %q (it never existed, or it has been deleted). %s", tag, apiErrorTail(err)))
 		return nil
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot read KMS key", fmt.Sprintf("Reading the key with key tag %q failed.\n\n%v", tag, err))
+		resp.Diagnostics.AddError("Key read failed", fmt.Sprintf("The key with key tag %q could not be read. %s", tag, apiErrorTail(err)))
 		return nil
 	}
 	return key
@@ -140,7 +139,7 @@ func (d *keyDataSource) readByTag(ctx context.Context, tag string, resp *datasou
 func (d *keyDataSource) readByName(ctx context.Context, name string, resp *datasource.ReadResponse) *kmsapi.Key {
 	match, err := d.data.client.FindKeyByName(ctx, name)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot list KMS keys", fmt.Sprintf("Listing keys to find the key named %q failed.\n\n%v", name, err))
+		resp.Diagnostics.AddError("Key lookup failed", fmt.Sprintf("Terraform could not look up the key named %q. %s", name, apiErrorTail(err)))
 		return nil
 	}
 	if match == nil {
@@ -153,43 +152,11 @@ func (d *keyDataSource) readByName(ctx context.Context, name string, resp *datas
 	switch {
 	case kmsapi.IsNotFound(err):
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Key not found",
-			fmt.Sprintf("The key named %q (key tag %s) was deleted while it was being read.\n\n%v", match.KeyName, match.KeyTag, err))
+			fmt.Sprintf("Key %s was deleted while it was being read. %s", keyRefOf(*match), apiErrorTail(err)))
 		return nil
 	case err != nil:
-		resp.Diagnostics.AddError("Cannot read KMS key",
-			fmt.Sprintf("Reading the key named %q (key tag %s) failed.\n\n%v", match.KeyName, match.KeyTag, err))
+		resp.Diagnostics.AddError("Key read failed", fmt.Sprintf("Key %s could not be read. %s", keyRefOf(*match), apiErrorTail(err)))
 		return nil
 	}
 	return key
-}
-
-// keyDataSourceModelFrom maps a Get Key Info answer exactly as the key resource does, so that
-// a key reads the same through either.
-func keyDataSourceModelFrom(key *kmsapi.Key) keyDataSourceModel {
-	var m keyModel
-	m.setFromKey(key)
-	return m
-}
-
-// Shared by both data sources: what Read says while the provider has no client.
-const (
-	unconfiguredProviderSummary = "Provider not configured"
-	unconfiguredProviderDetail  = "The ncloudkms provider configuration depends on values that are not known yet " +
-		"(for example an attribute of a resource that has not been created), so this data source cannot call the API " +
-		"during this plan. Configure the provider with values known at plan time, or apply the resources it depends on first " +
-		"(terraform apply -target=...)."
-)
-
-// providerDataForDataSource extracts the provider's client; nil while the provider is not configured.
-func providerDataForDataSource(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *providerData {
-	if req.ProviderData == nil {
-		return nil
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", req.ProviderData))
-		return nil
-	}
-	return data
 }

@@ -365,13 +365,13 @@ func apiErrorTail(err error) string {
 		advice, apiErr.Method, apiErr.Path, apiErr.StatusCode, apiErr.Attempts, apiErr.Code, apiErr.Message, requestID)
 }
 
-// formatTime renders a time the way the resource's attributes do: RFC 3339 in UTC.
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+// summaryAuthenticationFailed is the plan-time error when NCloud refuses the request's
+// authentication (a wrong key pair or a clock 5 minutes or more off): no call can succeed then,
+// so the plan stops instead of promising a create that would fail at apply time.
+const summaryAuthenticationFailed = "NCloud KMS authentication failed"
 
-// formatMillis renders a wire timestamp, or says that the API gave none.
-func formatMillis(ms int64) string {
-	if ms == 0 {
-		return unknownDate
-	}
-	return formatTime(kmsapi.MillisToTime(ms))
+// authenticationFailedDetail explains a 401 met while doing what (e.g. "check that the name "x" is free").
+func authenticationFailedDetail(what string, err error) string {
+	return fmt.Sprintf("Terraform could not %s: NCloud KMS refused the authentication of the request, so no call "+
+		"of this plan or apply can succeed. %s", what, apiErrorTail(err))
 }

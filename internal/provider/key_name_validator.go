@@ -8,7 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
-// Key name rules of Create Key and Update Key Name (API reference §2.1).
+// Key name rules of Create Key and Update Key Name (DESIGN.md §2).
 const (
 	minKeyNameLength = 3
 	maxKeyNameLength = 15

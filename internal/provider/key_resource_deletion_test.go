@@ -236,6 +236,20 @@ func TestAccKeyResourceDeletion_schedulePolicy(t *testing.T) {
 	}
 }
 
+// The date that a SCHEDULE warning gives comes from the provider's clock (Options.Now).
+func TestAccKeyResourceDeletion_scheduleDateFromProviderClock(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	now := time.Date(2031, time.March, 4, 5, 6, 7, 0, time.UTC)
+	wd := newTFWorkdirWithProvider(t, testAccProtoV6ProviderFactoriesWith(Options{Now: func() time.Time { return now }})["ncloudkms"])
+	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	cliApplyKey(t, wd, m, cliKeyConfig(m, "del-clock", `  deletion_policy = "SCHEDULE"`))
+
+	plan := wd.Plan("-destroy")
+	plan.RequireSuccess(t)
+	requireCLIDetail(t, plan, "warning", summaryKeyWillBeScheduled, "around 2031-03-07T05:06:07Z if you apply now")
+}
+
 func TestAccKeyResourceDeletion_abandonPolicy(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)

@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -13,6 +15,9 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
+// The plan of ncloudkms_key: the computed values it predicts, and the plan-time diagnostics
+// (DESIGN.md "Plan-time diagnostics"). Replacements that Terraform forces: key_replacement.go.
+
 // ModifyPlan predicts the computed attributes the API will report, then adds the plan-time
 // diagnostics about deletion and name clashes. It decodes the plan and the state once.
 func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -21,17 +26,17 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 			return
 		}
 		var plan keyResourceModel
-		if resp.Diagnostics.Append(loadKeyModel(ctx, req.Plan.Raw, &plan)...); resp.Diagnostics.HasError() {
+		if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 			return
 		}
 		shapeCreatePlan(&plan)
-		resp.Diagnostics.Append(storeKeyModel(ctx, &resp.Plan.Raw, &plan)...)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		r.planCreate(ctx, req, resp, plan)
 		return
 	}
 
 	var state keyResourceModel
-	if resp.Diagnostics.Append(loadKeyModel(ctx, req.State.Raw, &state)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	prior := replacedKeyOf(state)
@@ -40,7 +45,7 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 	if req.Plan.Raw.IsNull() {
-		addRemovalDiagnostics(prior.DeletionPolicy, removalOf(state), prior.DeletionProtection, &resp.Diagnostics)
+		addRemovalDiagnostics(prior.DeletionPolicy, removalOf(state), prior.DeletionProtection, r.data.now(), &resp.Diagnostics)
 		prior.Announced = true // Delete checks that the plan announced the removal
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(prior))...)
 		return
@@ -53,11 +58,11 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 	var plan keyResourceModel
-	if resp.Diagnostics.Append(loadKeyModel(ctx, req.Plan.Raw, &plan)...); resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 		return
 	}
 	shapeUpdatePlan(state, &plan)
-	resp.Diagnostics.Append(storeKeyModel(ctx, &resp.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 
 	causes := replacementCauses(state, plan)
 	prior.Announced = len(causes) > 0
@@ -65,7 +70,7 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if prior.Announced {
 		rm := removalOf(state)
 		rm.Causes = causes
-		addReplacementDiagnostics(prior, rm, plan, warnReplacement, &resp.Diagnostics)
+		addReplacementDiagnostics(prior, rm, plan, warnReplacement, r.data.now(), &resp.Diagnostics)
 		return
 	}
 	r.addUpdateDiagnostics(ctx, state, plan, &resp.Diagnostics)
@@ -154,4 +159,238 @@ func rotationChangeNeedsEnabledKey(state, plan keyResourceModel) diag.Diagnostic
 				keyRef{Name: state.Name.ValueString(), Tag: state.KeyTag.ValueString()}))
 	}
 	return diags
+}
+
+// planCreate adds the diagnostics of a create plan (DESIGN.md "Plan-time diagnostics"). A create
+// may replace a key of this configuration (key_replacement.go): its plan then says what
+// happens to that key, exactly as a replacement that the configuration forces does.
+func (r *keyResource) planCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan keyResourceModel) {
+	diags := &resp.Diagnostics
+	if replaced, ok := replacedKeyFromPrivate(ctx, req); ok {
+		// The second plan of a replacement. When the configuration forces it, the first plan
+		// announced it. Otherwise (-replace, replace_triggered_by) Terraform drops this plan's
+		// warnings and shows only its errors, so the replacement is refused: no key is removed
+		// without the plan saying so.
+		if !replaced.Announced {
+			addReplacementDiagnostics(replaced, replaced.removal(forcedByRequest), plan, refuseReplacement, r.data.now(), diags)
+			return
+		}
+		r.checkNameForCreate(ctx, plan, replaced.Tag, resp, diags)
+		return
+	}
+	r.checkNameForCreate(ctx, plan, "", resp, diags)
+}
+
+// replacedKeyFromPrivate reads the record that the plan with the prior state left for the
+// create plan of a replacement.
+func replacedKeyFromPrivate(ctx context.Context, req resource.ModifyPlanRequest) (replacedKey, bool) {
+	if req.Private == nil {
+		return replacedKey{}, false
+	}
+	raw, diags := req.Private.GetKey(ctx, replacedKeyPrivateKey)
+	if diags.HasError() {
+		return replacedKey{}, false
+	}
+	return decodeReplacedKey(raw)
+}
+
+// addUpdateDiagnostics reports an in-place plan: a pending key that is restored, a rename to a
+// name another key holds, and rotation changes the API refuses.
+func (r *keyResource) addUpdateDiagnostics(ctx context.Context, state, plan keyResourceModel, diags *diag.Diagnostics) {
+	diags.Append(rotationChangeNeedsEnabledKey(state, plan)...)
+	key := keyRef{Name: state.Name.ValueString(), Tag: state.KeyTag.ValueString()}
+	if state.Status.ValueString() == kmsapi.StatusRevoke {
+		enable := plan.Enabled.IsUnknown() || plan.Enabled.ValueBool()
+		diags.AddWarning(summaryPendingKeyWillBeRestored, restoreWarningDetail(key, pendingUntil(state), enable))
+	}
+	if isRename(state.Name, plan.Name) {
+		r.checkNameForRename(ctx, key, plan.Name.ValueString(), diags)
+	}
+}
+
+// How addReplacementDiagnostics reports a replacement that deletion_protection does not block.
+const (
+	warnReplacement   = false // the policy's warning
+	refuseReplacement = true  // an error that says what the policy would do
+)
+
+// addReplacementDiagnostics reports what replacing the key does to the current one, whatever
+// forces the replacement: the policy's warning (or, with refuse, an error quoting it), or the
+// protection error, and the refusal of a name that the current key keeps.
+func addReplacementDiagnostics(current replacedKey, rm removal, plan keyResourceModel, refuse bool, now time.Time, diags *diag.Diagnostics) {
+	if !plan.DeletionPolicy.IsUnknown() && !plan.DeletionPolicy.IsNull() &&
+		deletionPolicyOf(plan.DeletionPolicy) != current.DeletionPolicy {
+		rm.NewPolicy = plan.DeletionPolicy.ValueString()
+	}
+	if current.DeletionProtection || plan.DeletionProtection.ValueBool() {
+		diags.AddError(summaryKeyDeletionProtected, protectionErrorDetail(rm))
+		return
+	}
+	if refuse {
+		_, detail := removalWarning(current.DeletionPolicy, rm, now)
+		diags.AddError(summaryKeyReplacementOnRequestRefused, replacementOnRequestRefusedDetail(rm, detail))
+	} else {
+		diags.AddWarning(removalWarning(current.DeletionPolicy, rm, now))
+	}
+	addReplacementNameClash(current, plan, rm, diags)
+}
+
+// removalOf describes the key in state for the destroy and replacement diagnostics.
+func removalOf(state keyResourceModel) removal {
+	rm := removal{Key: keyRef{Name: state.Name.ValueString(), Tag: state.KeyTag.ValueString()}}
+	if state.Status.ValueString() == kmsapi.StatusRevoke {
+		rm.PendingUntil = pendingUntil(state)
+	}
+	return rm
+}
+
+func pendingUntil(state keyResourceModel) string {
+	if state.DeletionScheduledFor.IsNull() || state.DeletionScheduledFor.ValueString() == "" {
+		return unknownDate
+	}
+	return state.DeletionScheduledFor.ValueString()
+}
+
+// addRemovalDiagnostics reports what destroying the key does under policy, the deletion_policy
+// in state: Delete receives the state, not the plan.
+func addRemovalDiagnostics(policy string, rm removal, protected bool, now time.Time, diags *diag.Diagnostics) {
+	if protected {
+		diags.AddError(summaryKeyDeletionProtected, protectionErrorDetail(rm))
+		return
+	}
+	diags.AddWarning(removalWarning(policy, rm, now))
+}
+
+// removalWarning is the summary and detail of the warning that removing the key under policy earns.
+func removalWarning(policy string, rm removal, now time.Time) (summary, detail string) {
+	switch policy {
+	case deletionPolicyAbandon:
+		return summaryKeyWillBeAbandoned, abandonWarningDetail(rm)
+	case deletionPolicySchedule:
+		return summaryKeyWillBeScheduled, scheduleWarningDetail(rm, now.Add(deletionDelay))
+	default:
+		return summaryKeyWillBeDeleted, deleteWarningDetail(rm)
+	}
+}
+
+// addReplacementNameClash reports a replacement that keeps the name while the old key survives
+// its removal (SCHEDULE keeps it pending, ABANDON keeps it): the create would then fail on the
+// name after the old key has already been given up.
+func addReplacementNameClash(current replacedKey, plan keyResourceModel, rm removal, diags *diag.Diagnostics) {
+	policy := current.DeletionPolicy
+	if policy == deletionPolicyDelete || plan.Name.IsUnknown() || !strings.EqualFold(plan.Name.ValueString(), current.Name) {
+		return
+	}
+	summary := summaryKeyNameInUse
+	if policy == deletionPolicySchedule {
+		summary = summaryKeyNameHeldByPending
+	}
+	diags.AddError(summary, replacementNameClashDetail(rm, policy, plan.Name.ValueString()))
+}
+
+func isRename(before, after types.String) bool {
+	return !after.IsUnknown() && !after.IsNull() && after.ValueString() != before.ValueString()
+}
+
+// checkNameForCreate reports a name that an existing key holds; creating it would fail.
+// replacedTag is the key a replacement removes; it does not count as a holder. A holder that
+// is a tainted key of this configuration's state is the key this create replaces.
+func (r *keyResource) checkNameForCreate(ctx context.Context, plan keyResourceModel, replacedTag string,
+	resp *resource.ModifyPlanResponse, diags *diag.Diagnostics) {
+	if plan.Name.IsUnknown() || plan.Name.IsNull() {
+		return
+	}
+	name := plan.Name.ValueString()
+	holder := r.nameHolder(ctx, name, replacedTag, diags)
+	if holder == nil {
+		return
+	}
+	if replacedTag == "" {
+		if tainted, ok := r.stateKeys().ClaimTainted(holder.KeyTag); ok {
+			tainted.Status, tainted.ScheduledFor = holder.Status, "" // what the API says now
+			if holder.Status == kmsapi.StatusRevoke {
+				tainted.ScheduledFor = formatMillis(holder.DestroyDate)
+			}
+			addReplacementDiagnostics(tainted, tainted.removal(forcedByTaint), plan, warnReplacement, r.data.now(), diags)
+			// Delete then knows that this plan announced the key's removal.
+			tainted.Announced = true
+			diags.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(tainted))...)
+			return
+		}
+	}
+	if holder.Status != kmsapi.StatusRevoke {
+		diags.AddError(summaryKeyNameInUse, nameInUseDetail(name, *holder))
+		return
+	}
+	switch {
+	case plan.RestoreIfPending.IsUnknown():
+		// Known at apply time; Create then adopts the key or fails with the API's conflict.
+	case plan.RestoreIfPending.ValueBool():
+		if mismatch := adoptionMismatch(holder, plan); mismatch != "" {
+			diags.AddAttributeError(path.Root("restore_if_pending"), summaryPendingKeyCannotBeAdopted,
+				cannotAdoptDetail(*holder, mismatch))
+			return
+		}
+		diags.AddWarning(summaryPendingKeyWillBeAdopted, adoptWarningDetail(name, *holder))
+	default:
+		diags.AddError(summaryKeyNameHeldByPending, nameHeldDetail(name, *holder, nil))
+	}
+}
+
+// stateKeys is the process's record of the keys in this configuration's state, or nil before
+// the provider is configured.
+func (r *keyResource) stateKeys() *stateKeys {
+	if r.data == nil {
+		return nil
+	}
+	return r.data.stateKeys
+}
+
+// checkNameForRename reports a new name that another key holds; the rename would fail.
+func (r *keyResource) checkNameForRename(ctx context.Context, key keyRef, newName string, diags *diag.Diagnostics) {
+	holder := r.nameHolder(ctx, newName, key.Tag, diags)
+	if holder == nil {
+		return
+	}
+	if holder.Status == kmsapi.StatusRevoke {
+		diags.AddError(summaryKeyNameHeldByPending, nameHeldDetail(newName, *holder, &key))
+		return
+	}
+	diags.AddError(summaryKeyNameInUse, renameInUseDetail(key, newName, *holder))
+}
+
+// nameHolder finds the key other than exceptTag that holds name (ignoring case), using the
+// list taken once per provider process. A hit is read again, because within one apply the
+// list may predate a deletion (a replacement deletes the old key before it creates the new one).
+// Without provider configuration it finds nothing and calls nothing.
+func (r *keyResource) nameHolder(ctx context.Context, name, exceptTag string, diags *diag.Diagnostics) *kmsapi.Key {
+	if r.data == nil || r.data.keyNames == nil {
+		return nil
+	}
+	keys, err := r.data.keyNames.Keys(ctx)
+	if err != nil {
+		if kmsapi.IsUnauthenticated(err) {
+			diags.AddError(summaryAuthenticationFailed,
+				authenticationFailedDetail(fmt.Sprintf("list the keys of this account to check that the name %q is free", name), err))
+			return nil
+		}
+		diags.AddWarning(summaryKeyNameCheckFailed, nameCheckFailedDetail(name, err))
+		return nil
+	}
+	for _, listed := range keys {
+		if !strings.EqualFold(listed.KeyName, name) || strings.EqualFold(listed.KeyTag, exceptTag) {
+			continue
+		}
+		current, err := r.data.client.GetKey(ctx, listed.KeyTag)
+		switch {
+		case kmsapi.IsNotFound(err):
+			continue
+		case err != nil:
+			return &listed // the listing is the best knowledge there is
+		case !strings.EqualFold(current.KeyName, name):
+			continue
+		}
+		return current
+	}
+	return nil
 }

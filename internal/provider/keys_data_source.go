@@ -21,9 +21,6 @@ var (
 	_ datasource.DataSourceWithConfigure = (*keysDataSource)(nil)
 )
 
-// keyStatuses feeds both the status filter's validator and its description.
-var keyStatuses = []string{kmsapi.StatusEnable, kmsapi.StatusDisable, kmsapi.StatusRevoke}
-
 // NewKeysDataSource is registered by the provider.
 func NewKeysDataSource() datasource.DataSource {
 	return &keysDataSource{}
@@ -79,8 +76,8 @@ func (d *keysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		Attributes: map[string]schema.Attribute{
 			"status": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "Only keys with this status: " + markdownValueList(keyStatuses) + ".",
-				Validators:          []validator.String{stringvalidator.OneOf(keyStatuses...)},
+				MarkdownDescription: "Only keys with this status: " + markdownValueList(kmsapi.KeyStatuses) + ".",
+				Validators:          []validator.String{stringvalidator.OneOf(kmsapi.KeyStatuses...)},
 			},
 			"type": schema.StringAttribute{
 				Optional:            true,
@@ -101,7 +98,7 @@ func (d *keysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 						"key_tag":         computedString("The key tag."),
 						"name":            computedString("The key name."),
 						"type":            computedString("Key type."),
-						"status":          computedString("`" + kmsapi.StatusEnable + "`, `" + kmsapi.StatusDisable + "` or `" + kmsapi.StatusRevoke + "` (pending deletion)."),
+						"status":          computedString(markdownValueList(kmsapi.KeyStatuses) + " (`" + kmsapi.StatusRevoke + "` means pending deletion)."),
 						"protection_type": computedString("Where the key is stored."),
 						"convergent": schema.BoolAttribute{
 							Computed:            true,
@@ -122,7 +119,7 @@ func (d *keysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 }
 
 func (d *keysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = providerDataForDataSource(req, resp)
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *keysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -132,7 +129,7 @@ func (d *keysDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		return
 	}
 	if d.data == nil {
-		resp.Diagnostics.AddError(unconfiguredProviderSummary, unconfiguredProviderDetail)
+		addProviderNotConfigured(&resp.Diagnostics, "this data source cannot call the API during this plan")
 		return
 	}
 	var nameRegex *regexp.Regexp
@@ -146,7 +143,7 @@ func (d *keysDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 
 	keys, err := d.data.client.ListKeys(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot list KMS keys", fmt.Sprintf("Listing the account's keys failed.\n\n%v", err))
+		resp.Diagnostics.AddError("Key listing failed", fmt.Sprintf("Terraform could not list the keys of this account. %s", apiErrorTail(err)))
 		return
 	}
 

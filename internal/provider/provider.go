@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -32,6 +33,7 @@ type Options struct {
 	Getenv    func(string) string // default os.Getenv
 	HomeDir   string              // default os.UserHomeDir(); holds .ncloud/configure
 	Transport http.RoundTripper   // default: the client's own keep-alive transport
+	Now       func() time.Time    // default time.Now; the clock of the plan-time dates
 }
 
 // New returns the provider factory that main serves.
@@ -85,22 +87,18 @@ func (p *ncloudKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 		Attributes: map[string]schema.Attribute{
 			"access_key": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "NCloud API access key. When unset: the environment variable `" + envAccessKey +
-					"`, then `" + envAccessKeyID + "`, then `" + configureFileAccessKey + "` in `~/" + configureFileRelPath + "`. " +
-					"Must not be empty.",
-				Validators: []validator.String{credentialValidator{fallbacks: fmt.Sprintf(
-					"the environment variables %s and %s, then %s in ~/%s",
-					envAccessKey, envAccessKeyID, configureFileAccessKey, configureFileRelPath)}},
+				MarkdownDescription: "NCloud API access key. When unset: " +
+					accessKeySource.places(markdownName, "`~/"+configureFileRelPath+"`") + ". Must not be empty.",
+				Validators: []validator.String{credentialValidator{
+					fallbacks: accessKeySource.places(plainName, "~/"+configureFileRelPath)}},
 			},
 			"secret_key": schema.StringAttribute{
 				Optional:  true,
 				Sensitive: true,
-				MarkdownDescription: "NCloud API secret key. When unset: the environment variable `" + envSecretKey +
-					"`, then `" + envSecretAccessKey + "`, then `" + configureFileSecretKey + "` in `~/" + configureFileRelPath + "`. " +
-					"Must not be empty.",
-				Validators: []validator.String{credentialValidator{fallbacks: fmt.Sprintf(
-					"the environment variables %s and %s, then %s in ~/%s",
-					envSecretKey, envSecretAccessKey, configureFileSecretKey, configureFileRelPath)}},
+				MarkdownDescription: "NCloud API secret key. When unset: " +
+					secretKeySource.places(markdownName, "`~/"+configureFileRelPath+"`") + ". Must not be empty.",
+				Validators: []validator.String{credentialValidator{
+					fallbacks: secretKeySource.places(plainName, "~/"+configureFileRelPath)}},
 			},
 			"site": schema.StringAttribute{
 				Optional: true,
@@ -212,11 +210,7 @@ func (p *ncloudKMSProvider) Configure(ctx context.Context, req provider.Configur
 		UserAgent:      "terraform-provider-ncloudkms/" + p.version,
 	}
 	if p.opts.Transport != nil {
-		clientConfig.HTTPClient = &http.Client{
-			Transport: p.opts.Transport,
-			// A redirected request would carry a signature made for another URI.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
+		clientConfig.HTTPClient = kmsapi.NewHTTPClient(p.opts.Transport)
 	}
 	client, err := kmsapi.NewClient(clientConfig)
 	if err != nil {
@@ -229,7 +223,7 @@ func (p *ncloudKMSProvider) Configure(ctx context.Context, req provider.Configur
 	p.mu.Lock()
 	p.client = client
 	p.mu.Unlock()
-	data := &providerData{client: client, keyNames: p.keyNames, stateKeys: p.stateKeys}
+	data := &providerData{client: client, clock: p.opts.Now, keyNames: p.keyNames, stateKeys: p.stateKeys}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -13,9 +13,11 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
-// Environment variables the provider reads (DESIGN §3). NCLOUD_REGION is deliberately absent:
+// Environment variables the provider reads (DESIGN.md §1). NCLOUD_REGION is deliberately absent:
 // the official provider's region means something else, and key_boundary must not inherit it.
 const (
 	envAccessKey       = "NCLOUD_ACCESS_KEY"        // official NCloud provider's name
@@ -34,6 +36,26 @@ const (
 	configureFileSecretKey = "ncloud_secret_access_key"
 )
 
+// credentialSource is where one credential is looked for after its attribute, in order.
+type credentialSource struct {
+	envVar, envVarAlt, fileKey string
+}
+
+var (
+	accessKeySource = credentialSource{envAccessKey, envAccessKeyID, configureFileAccessKey}
+	secretKeySource = credentialSource{envSecretKey, envSecretAccessKey, configureFileSecretKey}
+)
+
+// places names them: "the environment variable A, then B, then c in <file>". code renders a name
+// (backticks for Markdown, or as it is).
+func (s credentialSource) places(code func(string) string, file string) string {
+	return fmt.Sprintf("the environment variable %s, then %s, then %s in %s",
+		code(s.envVar), code(s.envVarAlt), code(s.fileKey), file)
+}
+
+func plainName(name string) string    { return name }
+func markdownName(name string) string { return "`" + name + "`" }
+
 // Sites. fin is known only to be refused: NCloud publishes no KMS API 2.0 host for it.
 const (
 	sitePublic = "public"
@@ -43,7 +65,7 @@ const (
 
 var supportedSites = []string{sitePublic, siteGov}
 
-// Key boundaries: where the keys live (API reference §1.1). Named so that nobody mistakes it
+// Key boundaries: where the keys live (DESIGN.md §1). Named so that nobody mistakes it
 // for the official provider's region.
 const (
 	keyBoundaryGlobal = "global"
@@ -53,7 +75,7 @@ const (
 
 var keyBoundaries = []string{keyBoundaryGlobal, keyBoundaryKorea, keyBoundaryJapan}
 
-// KMS API 2.0 hosts (API reference §1.1); every one serves the /kms/v1 path.
+// KMS API 2.0 hosts (DESIGN.md §1); every one serves the /kms/v1 path.
 const (
 	apiBasePath = "/kms/v1"
 	govHost     = "ocapi.gov-ncloud.com"
@@ -65,14 +87,14 @@ var publicHostByKeyBoundary = map[string]string{
 	keyBoundaryJapan:  "ocapi-jp.ncloud.com",
 }
 
-// Retry and timeout defaults; max_retries counts the attempts after the first. 15 retries keep a
-// call alive through a long stretch of throttling (a third of the attempts failing leaves about
-// one call in 10^8 giving up), and the 10 s cap on one wait bounds it at about two minutes.
+// Retry and timeout defaults are the client's; max_retries counts the attempts after the first.
 const (
-	defaultMaxRetries     = 15
-	maxMaxRetries         = 50
-	defaultRequestTimeout = "60s"
+	defaultMaxRetries = kmsapi.DefaultMaxAttempts - 1
+	maxMaxRetries     = 50
 )
+
+// defaultRequestTimeout is the client's default as request_timeout spells it ("60s").
+var defaultRequestTimeout = fmt.Sprintf("%ds", int(kmsapi.DefaultRequestTimeout/time.Second))
 
 // finRefusal explains why site = "fin" cannot work, so that the user does not go looking for a typo.
 const finRefusal = `NCloud publishes no KMS API 2.0 (/kms/v1) host for its financial site, so "fin" is not ` +
@@ -398,15 +420,14 @@ func credentialWhiteSpaceProblem(what string, key foundSetting) *configProblem {
 
 func missingCredentialsDetail(found credentials, filePath string, fileErr, homeDirErr error) string {
 	var b strings.Builder
+	file := describeConfigureFile(filePath, fileErr, homeDirErr)
 	if found.AccessKey == "" {
-		fmt.Fprintf(&b, "No access key was found. Looked at, in order: the provider's access_key attribute, "+
-			"the environment variables %s and %s, and %s in %s.\n",
-			envAccessKey, envAccessKeyID, configureFileAccessKey, describeConfigureFile(filePath, fileErr, homeDirErr))
+		fmt.Fprintf(&b, "No access key was found. Looked at, in order: the provider's access_key attribute, then %s.\n",
+			accessKeySource.places(plainName, file))
 	}
 	if found.SecretKey == "" {
-		fmt.Fprintf(&b, "No secret key was found. Looked at, in order: the provider's secret_key attribute, "+
-			"the environment variables %s and %s, and %s in %s.\n",
-			envSecretKey, envSecretAccessKey, configureFileSecretKey, describeConfigureFile(filePath, fileErr, homeDirErr))
+		fmt.Fprintf(&b, "No secret key was found. Looked at, in order: the provider's secret_key attribute, then %s.\n",
+			secretKeySource.places(plainName, file))
 	}
 	b.WriteString("\nSet the provider's access_key and secret_key (from a variable marked sensitive), or export " +
 		envAccessKey + " and " + envSecretKey + ". Keys are issued in the NCloud console under My Page > API Key management.")
@@ -457,13 +478,4 @@ func readConfigureFile(path string) (credentials, error) {
 		}
 	}
 	return creds, scanner.Err()
-}
-
-// settingChoices renders allowed values for an error message: "a", "b", "c".
-func settingChoices(values []string) string {
-	quoted := make([]string, len(values))
-	for i, v := range values {
-		quoted[i] = fmt.Sprintf("%q", v)
-	}
-	return strings.Join(quoted, ", ")
 }

@@ -2,7 +2,11 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
@@ -10,6 +14,7 @@ import (
 // providerData is what Configure hands to every resource and data source.
 type providerData struct {
 	client *kmsapi.Client
+	clock  func() time.Time // Options.Now
 	// keyNames is shared by every resource of one provider process, so the plan-time
 	// name check lists keys once per process and not once per resource.
 	keyNames *keyNameIndex
@@ -44,4 +49,34 @@ func (idx *keyNameIndex) Keys(ctx context.Context) ([]kmsapi.Key, error) {
 	}
 	idx.keys, idx.loaded = keys, true
 	return keys, nil
+}
+
+// now is the provider's clock; before the provider is configured (d == nil) the system clock.
+func (d *providerData) now() time.Time {
+	if d == nil || d.clock == nil {
+		return time.Now()
+	}
+	return d.clock()
+}
+
+// configuredData is the provider data that the framework hands to a resource's or a data
+// source's Configure: nil during validation and while the provider configuration is unknown.
+func configuredData(handed any, diags *diag.Diagnostics) *providerData {
+	if handed == nil {
+		return nil
+	}
+	data, ok := handed.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", handed))
+		return nil
+	}
+	return data
+}
+
+// addProviderNotConfigured reports that what cannot happen: the provider has no client.
+func addProviderNotConfigured(diags *diag.Diagnostics, what string) {
+	diags.AddError("Provider not configured", fmt.Sprintf("The ncloudkms provider configuration depends on values that "+
+		"are not known yet (for example an attribute of a resource that has not been created), so %s. Configure the "+
+		"provider with values known at plan time, or apply the resources it depends on first (terraform apply -target=...).", what))
 }

@@ -141,8 +141,8 @@ func TestAccProvider_missingCredentials(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: testAccProviderConfig_endpointOnly(mock.URL()) + testAccKeysDataSourceConfig_all(),
 			ExpectError: regexp.MustCompile(`(?s)Missing NCloud API credentials.*` +
-				`No access key.*access_key\s+attribute.*NCLOUD_ACCESS_KEY\s+and\s+NCLOUD_ACCESS_KEY_ID.*` + configurePath +
-				`.*No secret key.*secret_key\s+attribute.*NCLOUD_SECRET_KEY\s+and\s+NCLOUD_SECRET_ACCESS_KEY.*` + configurePath),
+				`No access key.*access_key\s+attribute.*NCLOUD_ACCESS_KEY,\s+then\s+NCLOUD_ACCESS_KEY_ID.*` + configurePath +
+				`.*No secret key.*secret_key\s+attribute.*NCLOUD_SECRET_KEY,\s+then\s+NCLOUD_SECRET_ACCESS_KEY.*` + configurePath),
 		}},
 	})
 	expectNoAPICalls(t, mock)
@@ -293,7 +293,7 @@ func TestAccProvider_wrongCredentials(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWith(Options{Getenv: mapGetenv(nil), HomeDir: t.TempDir()}),
 		Steps: []resource.TestStep{{
 			Config:      testAccProviderConfig_credentials(mock.URL(), mock.AccessKey(), "not-the-secret") + testAccKeysDataSourceConfig_all(),
-			ExpectError: regexp.MustCompile(`(?s)Cannot list KMS keys.*HTTP\s+401.*credentials\s+were\s+rejected.*check\s+the\s+access\s+key\s+and\s+the\s+secret\s+key`),
+			ExpectError: regexp.MustCompile(`(?s)Key listing failed.*credentials\s+were\s+rejected.*check\s+the\s+access\s+key\s+and\s+the\s+secret\s+key.*HTTP\s+401`),
 		}},
 	})
 	// 401 is never retried: every call made was answered 401 and none was repeated by the client.

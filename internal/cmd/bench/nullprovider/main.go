@@ -12,8 +12,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
-
-	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
 )
 
 // latencyEnv is the per-call latency to wait, as a Go duration; the bench sets it.
@@ -24,7 +22,6 @@ func main() {
 	if err != nil {
 		log.Fatalf("%s: %v", latencyEnv, err)
 	}
-	provider.QuietLoggingUnlessRequested() // as the real provider does
 	server, err := newNullServer(latency)
 	if err != nil {
 		log.Fatal(err)

@@ -1,0 +1,38 @@
+package provider
+
+import (
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+)
+
+// registryAddress is the provider's source address, as Terraform knows it.
+const registryAddress = "registry.terraform.io/ncloudkms/ncloudkms"
+
+// Serve runs the provider as a Terraform plugin until Terraform stops it; debug serves it for a
+// debugger (TF_REATTACH_PROVIDERS) instead.
+func Serve(version string, debug bool) error {
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	discardLogs := !debug && terraformDiscardsProviderLogs()
+	return tf6server.Serve(registryAddress, func() tfprotov6.ProviderServer {
+		return NewProtocol6Server(New(version)(), discardLogs)
+	}, opts...)
+}
+
+// NewProtocol6Server is the framework's protocol server for p, with the observer of the state's
+// keys (state_observer.go). discardLogs says that nobody reads the provider's logs; the
+// per-resource calls then run on contexts without the plugin loggers (context_retention.go).
+func NewProtocol6Server(p provider.Provider, discardLogs bool) tfprotov6.ProviderServer {
+	server := providerserver.NewProtocol6(p)()
+	if kp, ok := p.(*ncloudKMSProvider); ok {
+		server = stateObservingServer{ProviderServer: server, keys: kp.stateKeys}
+	}
+	if !discardLogs {
+		return server
+	}
+	return loggerFreeServer{ProviderServer: server}
+}
