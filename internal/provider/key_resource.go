@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
@@ -34,6 +35,7 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*keyResource)(nil)
 	_ resource.ResourceWithImportState    = (*keyResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*keyResource)(nil)
+	_ resource.ResourceWithIdentity       = (*keyResource)(nil)
 )
 
 // keyResourceTypeName is the resource's type name in configurations.
@@ -52,6 +54,22 @@ type keyResource struct {
 
 func (r *keyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_key"
+}
+
+// keyIdentityModel is the resource identity of ncloudkms_key (Terraform 1.12+, OpenTofu 1.12+).
+type keyIdentityModel struct {
+	KeyTag types.String `tfsdk:"key_tag"`
+}
+
+func (r *keyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"key_tag": identityschema.StringAttribute{
+				RequiredForImport: true,
+				Description:       "The key tag: 64 hexadecimal characters.",
+			},
+		},
+	}
 }
 
 func (r *keyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -278,7 +296,7 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if !plan.Enabled.ValueBool() {
 		change, err := client.DisableKey(ctx, state.KeyTag.ValueString())
 		if err != nil {
-			saveStateAfterFailure(ctx, state, &resp.State, &resp.Diagnostics, "Key disable failed",
+			saveStateAfterFailure(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics, "Key disable failed",
 				fmt.Sprintf("Key %s was created but could not be disabled. %s", key, savedTaintedNote), err)
 			return
 		}
@@ -287,12 +305,12 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 
 	read, err := client.GetKey(ctx, key.Tag)
 	if err != nil {
-		saveStateAfterFailure(ctx, state, &resp.State, &resp.Diagnostics, "Key read after create failed",
+		saveStateAfterFailure(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics, "Key read after create failed",
 			fmt.Sprintf("Key %s was created but could not be read back. %s", key, savedTaintedNote), err)
 		return
 	}
 	state.setFromKey(read)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	saveKeyState(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // What happens to a key whose create stopped part-way: Terraform keeps it in the state, tainted.
@@ -340,7 +358,7 @@ func (r *keyResource) adoptPendingKey(ctx context.Context, client *kmsapi.Client
 	if plan.Enabled.ValueBool() {
 		change, err := client.EnableKey(ctx, tag)
 		if err != nil {
-			saveStateAfterFailure(ctx, state, &resp.State, &resp.Diagnostics, "Key enable failed",
+			saveStateAfterFailure(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics, "Key enable failed",
 				fmt.Sprintf("The deletion of key %s was cancelled, but the key could not be enabled. %s", key, adoptedTaintedNote), err)
 			return
 		}
@@ -349,7 +367,7 @@ func (r *keyResource) adoptPendingKey(ctx context.Context, client *kmsapi.Client
 
 	read, err := client.GetKey(ctx, tag)
 	if err != nil {
-		saveStateAfterFailure(ctx, state, &resp.State, &resp.Diagnostics, "Key read failed",
+		saveStateAfterFailure(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics, "Key read failed",
 			fmt.Sprintf("The deletion of key %s was cancelled, but the key could not be read. %s", key, adoptedTaintedNote), err)
 		return
 	}
@@ -357,20 +375,30 @@ func (r *keyResource) adoptPendingKey(ctx context.Context, client *kmsapi.Client
 	state.copyStateOnlyAttributes(plan)
 
 	if err := convergeKey(ctx, client, &state, plan); err != nil {
-		saveStateAfterFailure(ctx, state, &resp.State, &resp.Diagnostics, err.summary,
+		saveStateAfterFailure(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics, err.summary,
 			fmt.Sprintf("The deletion of key %s was cancelled, but %s. %s", key, err.step, adoptedTaintedNote), err.cause)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	saveKeyState(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // saveStateAfterFailure records the key as far as it got, then reports the failed step. Saving
 // first keeps a half-finished key in the state (Terraform marks a failed create tainted), so it is
 // never orphaned.
-func saveStateAfterFailure(ctx context.Context, state keyResourceModel, target *tfsdk.State,
+func saveStateAfterFailure(ctx context.Context, state keyResourceModel, target *tfsdk.State, identity *tfsdk.ResourceIdentity,
 	diags *diag.Diagnostics, summary, what string, err error) {
-	diags.Append(target.Set(ctx, &state)...)
+	saveKeyState(ctx, state, target, identity, diags)
 	diags.AddError(summary, what+" "+apiErrorTail(err))
+}
+
+// saveKeyState records the key in the state, and its identity where the CLI supports resource
+// identity (identity is nil on Terraform before 1.12 and OpenTofu before 1.12).
+func saveKeyState(ctx context.Context, state keyResourceModel, target *tfsdk.State, identity *tfsdk.ResourceIdentity,
+	diags *diag.Diagnostics) {
+	diags.Append(target.Set(ctx, &state)...)
+	if identity != nil {
+		diags.Append(identity.Set(ctx, keyIdentityModel{KeyTag: state.KeyTag})...)
+	}
 }
 
 // Read refreshes the key with one GET. A key pending deletion stays in the state as REVOKE so the
@@ -397,6 +425,11 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 				"The next apply creates a new key with a new tag; data encrypted under the old key cannot be decrypted with it.",
 				keyRef{Name: state.Name.ValueString(), Tag: tag}))
 		resp.State.RemoveResource(ctx)
+		// terraform-plugin-framework v1.19 (fwserver ReadResource) requires an identity after every
+		// Read without errors, even one that removes the resource: keep the one it had.
+		if resp.Identity != nil {
+			resp.Diagnostics.Append(resp.Identity.Set(ctx, keyIdentityModel{KeyTag: types.StringValue(tag)})...)
+		}
 		return
 	}
 	if err != nil {
@@ -410,7 +443,7 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	// Refresh runs before the plan in the same provider process: a tainted key's replacement
 	// then knows the key as it is now (key_replacement.go).
 	r.data.stateKeys.Observe(replacedKeyOf(state))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	saveKeyState(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Update brings the key to the plan with the fewest calls and no GET: the new state is built
@@ -430,7 +463,7 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 			return
 		}
 		if err := convergeKey(ctx, client, &state, plan); err != nil {
-			saveStateAfterFailure(ctx, state, &resp.State, &resp.Diagnostics, err.summary,
+			saveStateAfterFailure(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics, err.summary,
 				fmt.Sprintf("Updating key %s stopped part-way: %s. The state records the changes made so far; apply again to finish.",
 					keyRef{Name: state.Name.ValueString(), Tag: state.KeyTag.ValueString()}, err.step), err.cause)
 			return
@@ -438,7 +471,7 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	}
 	// The plan's replaced-key record (key_replacement.go) is for plans only, not for the state.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, nil)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	saveKeyState(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // keyNeedsCalls reports whether the key itself differs from the plan (as opposed to state-only attributes).
@@ -668,12 +701,25 @@ var keyTagPattern = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
 // ImportState accepts a key tag (64 hexadecimal characters, any case) or name/<keyName>. A key
 // pending deletion can be imported. State-only attributes start at their defaults.
 func (r *keyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := req.ID
+	if id == "" && req.Identity != nil { // an import block with identity = { key_tag = "..." }
+		var identity keyIdentityModel
+		if resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...); resp.Diagnostics.HasError() {
+			return
+		}
+		id = identity.KeyTag.ValueString()
+		if !keyTagPattern.MatchString(id) {
+			resp.Diagnostics.AddAttributeError(path.Root("key_tag"), "Invalid import identity",
+				fmt.Sprintf("key_tag = %q is not a key tag: a key tag has 64 hexadecimal characters.", id))
+			return
+		}
+	}
 	tag := ""
 	switch {
-	case keyTagPattern.MatchString(req.ID):
-		tag = strings.ToLower(req.ID)
-	case strings.HasPrefix(req.ID, importByNamePrefix):
-		tag = r.importTagByName(ctx, strings.TrimPrefix(req.ID, importByNamePrefix), resp)
+	case keyTagPattern.MatchString(id):
+		tag = strings.ToLower(id)
+	case strings.HasPrefix(id, importByNamePrefix):
+		tag = r.importTagByName(ctx, strings.TrimPrefix(id, importByNamePrefix), resp)
 		if tag == "" {
 			return
 		}
@@ -681,7 +727,7 @@ func (r *keyResource) ImportState(ctx context.Context, req resource.ImportStateR
 		resp.Diagnostics.AddError("Invalid import ID",
 			fmt.Sprintf("Import ID %q is neither a key tag nor a key name. Use the key tag (64 hexadecimal characters), "+
 				"for example terraform import ncloudkms_key.example 0123...cdef, or %s<keyName>, for example %smy-key.",
-				req.ID, importByNamePrefix, importByNamePrefix))
+				id, importByNamePrefix, importByNamePrefix))
 		return
 	}
 

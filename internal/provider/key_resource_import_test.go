@@ -2,12 +2,16 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
@@ -131,6 +135,34 @@ func TestAccKeyResource_importInvalidID(t *testing.T) {
 			importStep("name/1bad", "Invalid import ID", "must start with a letter"),
 			importStep("name/missing", "Key not found", `No key named "missing"`),
 			importStep(strings.Repeat("0", 64), "Cannot import non-existent remote object"),
+		},
+	})
+}
+
+// TestAccKeyResource_identity: the key's resource identity is its key tag, and an import block with
+// identity = { key_tag = "..." } imports it (resource identity: Terraform 1.12+, OpenTofu 1.12+).
+func TestAccKeyResource_identity(t *testing.T) {
+	m := testAccMock(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []resource.TestStep{
+			{
+				Config: testAccKeyResourceConfig_basic(m, "identity"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentity(testAccKeyAddress, map[string]knownvalue.Check{
+						"key_tag": knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`)),
+					}),
+					statecheck.ExpectIdentityValueMatchesState(testAccKeyAddress, tfjsonpath.New("key_tag")),
+				},
+			},
+			{ResourceName: testAccKeyAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+			{
+				// An import block with identity: the plan imports the key and changes nothing.
+				PreConfig: m.ResetJournal,
+				Config:    testAccKeyResourceConfig_basic(m, "identity"),
+				Check:     func(*terraform.State) error { testAccCheckNoMutatingCalls(t, m); return nil },
+			},
 		},
 	})
 }
