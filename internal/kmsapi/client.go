@@ -49,7 +49,6 @@ type Client struct {
 	cfg        Config
 	endpoint   string // scheme://host/path without a trailing slash
 	httpClient *http.Client
-	redact     func(string) string // removes the credentials from any text
 }
 
 // NewClient validates cfg and fills in its defaults.
@@ -90,7 +89,6 @@ func NewClient(cfg Config) (*Client, error) {
 		cfg:        cfg,
 		endpoint:   endpoint,
 		httpClient: cfg.HTTPClient,
-		redact:     redactor(cfg.SecretKey, cfg.AccessKey),
 	}, nil
 }
 
@@ -151,6 +149,12 @@ type request struct {
 	token  string // sent as x-ncp-ocapi-token instead of the signature headers; "" = signed
 	// aclFiltered marks a token request, which the key's IP ACL may refuse (403).
 	aclFiltered bool
+	// secrets are values of this request (plaintexts in every form sent) that are masked in its
+	// logs and removed from its errors like the credentials.
+	secrets []string
+	// secretAnswer marks an answer that may carry a plaintext or a data key: an answer that cannot
+	// be read is then never quoted, not even in part.
+	secretAnswer bool
 }
 
 func newRequest(method, path string, body any) (*request, error) {
@@ -176,7 +180,7 @@ func (c *Client) call(ctx context.Context, r *request, out any) error {
 
 // callWithHook is call with a hook that may end the call early after a retryable failure.
 func (c *Client) callWithHook(ctx context.Context, r *request, out any, hook retryHook) error {
-	ctx = maskSecrets(ctx, c.cfg.AccessKey, c.cfg.SecretKey)
+	ctx = maskSecrets(ctx, append([]string{c.cfg.AccessKey, c.cfg.SecretKey, r.token}, r.secrets...)...)
 	var last *APIError
 	ambiguousSoFar := false
 	for attempt := 1; ; attempt++ {
@@ -275,7 +279,7 @@ func (c *Client) attempt(ctx context.Context, r *request, attempt int) ([]byte, 
 	}
 	req, err := http.NewRequestWithContext(attemptCtx, r.method, target, bodyReader)
 	if err != nil {
-		return nil, &APIError{Method: r.method, Path: c.requestPath(r), Message: "cannot build the request: " + c.redact(err.Error()), cause: err, notSent: true}
+		return nil, &APIError{Method: r.method, Path: c.requestPath(r), Message: "cannot build the request: " + c.redactorFor(r)(err.Error()), cause: err, notSent: true}
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Content-Type", "application/json")
@@ -290,7 +294,7 @@ func (c *Client) attempt(ctx context.Context, r *request, attempt int) ([]byte, 
 	} else {
 		secret = signRequest(req, c.cfg.Now(), c.cfg.AccessKey, c.cfg.SecretKey)
 	}
-	redact := redactor(c.cfg.SecretKey, c.cfg.AccessKey, secret)
+	redact := c.redactorFor(r, secret)
 	logCtx := maskSecrets(ctx, secret)
 	path := req.URL.RequestURI()
 
@@ -319,6 +323,12 @@ func (c *Client) attempt(ctx context.Context, r *request, attempt int) ([]byte, 
 	failure.tokenAuth, failure.aclFiltered = r.token != "", r.aclFiltered
 	logAttempt(logCtx, r.method, path, resp.StatusCode, attempt, duration, requestID, failure)
 	return nil, failure
+}
+
+// redactorFor removes the credentials, the request's secrets and the given values (its signature
+// or token) from a text.
+func (c *Client) redactorFor(r *request, values ...string) func(string) string {
+	return redactor(append(append([]string{c.cfg.SecretKey, c.cfg.AccessKey, r.token}, r.secrets...), values...)...)
 }
 
 // transportError wraps a failure without an HTTP answer, keeping err as the cause.
@@ -375,19 +385,30 @@ func (c *Client) decodeData(r *request, body []byte, out any, attempts int) erro
 	}
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		return &APIError{Method: r.method, Path: c.requestPath(r), StatusCode: http.StatusOK, Attempts: attempts,
-			Message: "the answer is not the expected JSON: " + c.redact(truncate(err.Error(), maxBodyExcerpt)), cause: err}
+		return c.unreadableAnswer(r, attempts, "the answer is not the expected JSON: ", err)
 	}
 	if code := string(env.Code); code != "" && !strings.EqualFold(code, "SUCCESS") {
+		redact := c.redactorFor(r)
 		return &APIError{Method: r.method, Path: c.requestPath(r), StatusCode: http.StatusOK, Attempts: attempts,
-			Code: c.redact(code), Message: c.redact(string(env.Msg))}
+			Code: redact(code), Message: redact(string(env.Msg))}
 	}
 	if out == nil || len(env.Data) == 0 || string(env.Data) == "null" {
 		return nil
 	}
 	if err := json.Unmarshal(env.Data, out); err != nil {
-		return &APIError{Method: r.method, Path: c.requestPath(r), StatusCode: http.StatusOK, Attempts: attempts,
-			Message: "cannot read the answer's data: " + c.redact(truncate(err.Error(), maxBodyExcerpt)), cause: err}
+		return c.unreadableAnswer(r, attempts, "cannot read the answer's data: ", err)
 	}
 	return nil
+}
+
+// unreadableAnswer reports a 2xx answer that cannot be read, quoting the decoding error (redacted
+// and cut) unless the answer may carry a plaintext or a data key: a JSON error can quote the
+// character it stopped at, so then it is neither quoted nor kept as the cause.
+func (c *Client) unreadableAnswer(r *request, attempts int, what string, err error) *APIError {
+	e := &APIError{Method: r.method, Path: c.requestPath(r), StatusCode: http.StatusOK, Attempts: attempts,
+		Message: what + "details withheld, as the answer may carry a plaintext or a data key"}
+	if !r.secretAnswer {
+		e.Message, e.cause = what+c.redactorFor(r)(truncate(err.Error(), maxBodyExcerpt)), err
+	}
+	return e
 }

@@ -10,20 +10,28 @@ import (
 
 // Credentials of FuzzDecodeError, shaped like NCloud's (letters and digits) so that no fixed
 // text of a message can contain them by chance; every 12-character run of them has a letter.
+// The access token and the plaintext (raw, and the Base64 a crypto call sends) are the secrets of
+// a crypto call, masked the same way.
 const (
-	fuzzAccessKey = "FUZZACCESSKEY7Q2W4E6R"
-	fuzzSecretKey = "fuzzSecretKey9x7Q2w4E6r8T0yU1iO3pA5sD7fG9"
-	fuzzSignature = "Zm9vYmFy+/c2lnbmF0dXJlMDEyMzQ1Njc4OWFiY2Q="
+	fuzzAccessKey       = "FUZZACCESSKEY7Q2W4E6R"
+	fuzzSecretKey       = "fuzzSecretKey9x7Q2w4E6r8T0yU1iO3pA5sD7fG9"
+	fuzzSignature       = "Zm9vYmFy+/c2lnbmF0dXJlMDEyMzQ1Njc4OWFiY2Q="
+	fuzzToken           = "fuzzAccessTokenX9c8V7b6N5m4Q3w2"
+	fuzzPlaintext       = "fuzzPlaintextLaunchCode7Q2w4E6r"
+	fuzzPlaintextBase64 = "ZnV6elBsYWludGV4dExhdW5jaENvZGU3UTJ3NEU2cg=="
 )
+
+// fuzzSecrets are every value FuzzDecodeError's redactor removes.
+var fuzzSecrets = []string{fuzzSecretKey, fuzzAccessKey, fuzzSignature, fuzzToken, fuzzPlaintext, fuzzPlaintextBase64}
 
 // maxErrorLength bounds Error() of an HTTP error with a short method and path: the fixed text,
 // the code, the message with its details and the request id, each at its limit.
 const maxErrorLength = 1000 + maxCodeLength + maxMessageLength + maxBodyExcerpt + maxRequestIDLength
 
 // FuzzDecodeError feeds newHTTPError arbitrary statuses, bodies and headers. It must never panic;
-// Error() must never contain a credential or the signature (not even 12 characters of one that
-// the answer carried in full: redaction comes before any cut), must stay on one line within
-// maxErrorLength, and the classification must follow the HTTP status.
+// Error() must never contain a credential, the signature, a token or a plaintext (not even 12
+// characters of one that the answer carried in full: redaction comes before any cut), must stay on
+// one line within maxErrorLength, and the classification must follow the HTTP status.
 func FuzzDecodeError(f *testing.F) {
 	f.Add(401, []byte(`{"error":{"errorCode":"200","message":"Authentication Failed","details":"signature mismatch"}}`),
 		"req-1", time.Date(2025, 1, 2, 3, 14, 5, 0, time.UTC).Format(http.TimeFormat), "", uint16(0))
@@ -34,6 +42,8 @@ func FuzzDecodeError(f *testing.F) {
 	f.Add(400, []byte(`{"errorCode":"INVALID_REQUEST","errorMessage":"keyName \u0066uzz\n\t\u001b[31m","details":{"field":"keyName"}}`), "id\r\nx", "", "", uint16(40))
 	f.Add(403, []byte(`{"error":"`+fuzzSignature+`"}`), "", "", "", uint16(12))
 	f.Add(-7, []byte{0xff, 0xfe, 0x00, '{'}, "\x00", "not a date", "-5", uint16(65535))
+	f.Add(400, []byte(`{"code":"INVALID_REQUEST","msg":"plaintext `+fuzzPlaintextBase64+` is too long"}`), "req-"+fuzzPlaintext, "", "", uint16(0))
+	f.Add(401, []byte(`{"error":{"errorCode":"200","message":"Authentication Failed","details":"token `+fuzzToken+` expired"}}`), "", "", "", uint16(0))
 
 	f.Fuzz(func(t *testing.T, status int, body []byte, requestID, date, retryAfter string, insertAt uint16) {
 		if status < 100 || status > 999 {
@@ -51,17 +61,17 @@ func FuzzDecodeError(f *testing.F) {
 		resp.Header.Set("Retry-After", retryAfter)
 		now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 
-		e := newHTTPError("GET", "/kms/v1/keys/tag", resp, withSecret, now, redactor(fuzzSecretKey, fuzzAccessKey, fuzzSignature))
+		e := newHTTPError("GET", "/kms/v1/keys/tag", resp, withSecret, now, redactor(fuzzSecrets...))
 		message := e.Error()
 
-		for _, secret := range []string{fuzzSecretKey, fuzzAccessKey, fuzzSignature} {
+		for _, secret := range fuzzSecrets {
 			if strings.Contains(message, secret) {
 				t.Fatalf("Error() contains a secret: %q", message)
 			}
 		}
 		// Any 12 characters of a secret that the input carried only in full come from a cut made
 		// before redaction. (A backslash could hide characters from this input scan, so skip those.)
-		for _, secret := range []string{fuzzSecretKey, fuzzAccessKey} {
+		for _, secret := range []string{fuzzSecretKey, fuzzAccessKey, fuzzToken, fuzzPlaintext} {
 			input := string(withSecret) + requestID
 			if strings.Contains(input, `\`) || containsRunOf(strings.ReplaceAll(input, secret, " "), secret) {
 				continue

@@ -3,6 +3,7 @@ package kmsapi
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -74,6 +75,45 @@ func TestLogging_masksCredentialsAndSignature(t *testing.T) {
 	for _, raw := range []string{"x-ncp-", "Authorization", "{\"code\""} {
 		if strings.Contains(logged, raw) {
 			t.Errorf("log carries headers or a raw body (%q): %s", raw, logged)
+		}
+	}
+}
+
+// A crypto call logs one line per attempt like any other call, with the plaintext it sent masked
+// wherever a server put it, and nothing of the plaintext or data key it received.
+func TestLogging_masksPlaintextsAndDataKeys(t *testing.T) {
+	const plaintext, dataKey = "logged-plaintext-3141", "AAECAwQFBgcICQoLDA0ODw=="
+	var fs *fakeServer
+	fs = newFakeServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("x-ncp-request-id", r.Header.Get("x-ncp-apigw-timestamp")+"-"+fmt.Sprint(n))
+		switch {
+		case n == 1: // the fake server has read the body already
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"code": "SERVICE_UNAVAILABLE", "msg": "busy with " + fs.Requests()[0].Body})
+		case strings.HasSuffix(r.URL.Path, "/encrypt"):
+			writeSuccess(w, map[string]any{"ciphertext": "ncpkms:v1:AAAA"})
+		default:
+			writeSuccess(w, map[string]any{"ciphertext": "ncpkms:v1:AAAA", "key_version": 1, "plaintext": dataKey})
+		}
+	})
+	var output bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &output)
+	client, _ := newTestClient(t, fs.endpoint())
+	if _, err := client.Encrypt(ctx, "tag", EncryptInput{Plaintext: []byte(plaintext)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.CreateCustomKey(ctx, "tag", DataKeyInput{IncludePlaintext: true}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := tflogtest.MultilineJSONDecode(&output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 3 || entries[0]["status"] != float64(503) || !strings.Contains(fmt.Sprint(entries[0]["error"]), `busy with {"plaintext":"***"}`) {
+		t.Fatalf("log lines: %v", entries)
+	}
+	for _, secret := range []string{plaintext, b64(plaintext), dataKey} {
+		if strings.Contains(output.String(), secret) {
+			t.Errorf("the log contains %q: %s", secret, output.String())
 		}
 	}
 }

@@ -15,7 +15,8 @@ var collectionRoutes = map[string]keyHandler{
 	http.MethodPost: (*Server).createKey,
 }
 
-// keyRoutes serve /kms/v1/keys/{tag}[/action] by action ("" for the key itself), then method.
+// keyRoutes serve /kms/v1/keys/{tag}[/action] by action ("" for the key itself), then method. The
+// crypto calls join them from cryptoRoutes (crypto.go), which also puts them in tokenRoutes.
 var keyRoutes = map[string]map[string]keyHandler{
 	"":                      {http.MethodGet: (*Server).getKey, http.MethodDelete: (*Server).deleteKey},
 	"name":                  {http.MethodPut: (*Server).renameKey},

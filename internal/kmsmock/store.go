@@ -82,7 +82,7 @@ func (s *store) create(in createInput) (keyRecord, error) {
 		name:           *in.KeyName,
 		keyType:        *in.KeyType,
 		protectionType: *in.ProtectionType,
-		versions:       []versionRecord{{status: statusEnable, statusDate: now, rotatedDate: now}},
+		versions:       []versionRecord{newVersion(*in.KeyType, now)},
 		status:         statusEnable,
 		registerDate:   now,
 		statusDate:     now,

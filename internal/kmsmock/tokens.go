@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -187,9 +186,17 @@ func (s *store) checkToken(value, tag, kind string) error {
 	case !strings.EqualFold(t.keyTag, tag):
 		return &authError{"the token belongs to another key"}
 	case t.kind != kind:
-		return &authError{"this call takes a " + kind + " token, not an " + t.kind + " token"}
+		return &authError{"this call takes " + tokenKindName(kind) + ", not " + tokenKindName(t.kind)}
 	}
 	return nil
+}
+
+// tokenKindName is "an access token" or "a refresh token".
+func tokenKindName(kind string) string {
+	if kind == accessToken {
+		return "an access token"
+	}
+	return "a refresh token"
 }
 
 // parseTokenHours reads one lifetime: absent or null gives fallback, "UL" unlimited (0), else an
@@ -217,16 +224,10 @@ func decodeLifetimes(r *http.Request, withRefresh bool) (tokenLifetimes, error) 
 		AccessTokenHours  json.RawMessage `json:"accessTokenHours"`
 		RefreshTokenHours json.RawMessage `json:"refreshTokenHours"`
 	}
-	data, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
-	if err != nil {
-		return tokenLifetimes{}, &apiError{http.StatusBadRequest, codeInvalidRequest, "Could not read the request body"}
+	if err := decodeOptionalBody(r, &body); err != nil {
+		return tokenLifetimes{}, err
 	}
-	if len(bytes.TrimSpace(data)) > 0 {
-		r.Body = io.NopCloser(bytes.NewReader(data))
-		if err := decodeBody(r, &body); err != nil {
-			return tokenLifetimes{}, err
-		}
-	}
+	var err error
 	lifetimes := tokenLifetimes{refresh: -1}
 	if lifetimes.access, err = parseTokenHours("accessTokenHours", body.AccessTokenHours, defaultAccessTokenHours); err != nil {
 		return lifetimes, err
@@ -296,6 +297,7 @@ type tokenRoute struct {
 }
 
 // tokenRoutes serve /kms/v1/keys/{tag}/{action} with x-ncp-ocapi-token, by action, then method.
+// The crypto calls, which take an access token, join them from cryptoRoutes (crypto.go).
 var tokenRoutes = map[string]map[string]tokenRoute{
 	"token-set":    {http.MethodPut: {refreshToken, issue(true)}},
 	"access-token": {http.MethodPost: {refreshToken, issue(false)}},

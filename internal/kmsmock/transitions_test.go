@@ -176,7 +176,8 @@ func TestUnknownTagInEveryRoute(t *testing.T) {
 	c := newTestClient(t, Options{})
 	check := func(uri string, routes map[string]keyHandler) {
 		for method := range routes {
-			body := map[string]any{"keyName": "valid", "memo": "", "rotationPeriod": 10, "ipList": []string{"10.0.0.1"}}
+			body := map[string]any{"keyName": "valid", "memo": "", "rotationPeriod": 10, "ipList": []string{"10.0.0.1"},
+				"plaintext": "AAAA", "ciphertext": "ncpkms:v1:AAAA", "data": "AAAA", "signature": "ncpkms:v1:AAAA"}
 			c.call(method, uri, body).failed(t, 404, "NOT_FOUND", unknownTag)
 		}
 	}

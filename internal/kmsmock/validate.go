@@ -10,7 +10,7 @@ import (
 // Field rules of ncloud-kms-api.md §2.1 and §9.
 var (
 	keyNamePattern  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{2,14}$`)
-	keyTypes        = []string{"AES256", "RSA2048", "ECDSA"}
+	keyTypes        = []string{keyTypeAES, keyTypeRSA, keyTypeECDSA}
 	protectionTypes = []string{"BASIC", "COMMON_HSM"}
 )
 
@@ -19,7 +19,7 @@ const (
 	minRotationDays       = 1
 	maxRotationDays       = 730
 	defaultRotationDays   = 90
-	convergentOnlyKeyType = "AES256"
+	convergentOnlyKeyType = keyTypeAES
 )
 
 // createInput is a Create Key body; nil pointers are fields the caller left out.

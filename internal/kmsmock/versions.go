@@ -12,7 +12,13 @@ import (
 type versionRecord struct {
 	status      string // statusEnable or statusDisable
 	statusDate  int64
-	rotatedDate int64 // version 1: the key's registerDate
+	rotatedDate int64          // version 1: the key's registerDate
+	secret      *versionSecret // the version's own key material; never changes
+}
+
+// newVersion is a new enabled version of a key of keyType, made at, with fresh key material.
+func newVersion(keyType string, at int64) versionRecord {
+	return versionRecord{status: statusEnable, statusDate: at, rotatedDate: at, secret: newVersionSecret(keyType)}
 }
 
 // KeyVersion is one item of Get Key Version List (§2.12).
@@ -66,7 +72,7 @@ func (k *keyRecord) addVersion(at int64) bool {
 	if len(k.versions) >= maxKeyVersions {
 		return false
 	}
-	k.versions = append(k.versions, versionRecord{status: statusEnable, statusDate: at, rotatedDate: at})
+	k.versions = append(k.versions, newVersion(k.keyType, at))
 	return true
 }
 
