@@ -23,6 +23,8 @@ const (
 	summaryPendingKeyCannotBeAdopted      = "Key pending deletion cannot be adopted"
 	summaryKeyDeletedOutside              = "Key deleted outside Terraform"
 	summaryKeyReplacementOnRequestRefused = "Key replacement on request refused"
+	summaryKeyUsedRecently = "Key was used recently"
+	summaryKeyLastUseUnreadable = "Key last use could not be read"
 )
 
 // Summaries of apply-time failures of Delete and of the plan-time name check.
@@ -78,6 +80,15 @@ type removal struct {
 	// NewPolicy is the planned deletion_policy on a replacement when it differs from the one
 	// in state: it governs the new key only, which is worth saying.
 	NewPolicy string
+	// LastUse is the line about the key's last use that ends a deletion's detail (key_last_use.go).
+	LastUse string
+}
+
+func (rm removal) lastUseNote() string {
+	if rm.LastUse == "" {
+		return ""
+	}
+	return "\n\n" + rm.LastUse
 }
 
 func (rm removal) isReplacement() bool { return len(rm.Causes) > 0 || rm.ForcedBy != "" }
@@ -138,7 +149,8 @@ func deleteWarningDetail(rm removal) string {
 	return what + " Data encrypted under any version of the key can never be decrypted again; nobody can undo this.\n\n" +
 		"To keep a way back, set deletion_policy = \"SCHEDULE\" (NCloud deletes the key 72 hours after the request, " +
 		"and the deletion can be cancelled until then) or \"ABANDON\" (Terraform only forgets the key), apply that change, " +
-		"and only then remove the key; or set deletion_protection = true to block its removal." + rm.avoidReplacement() + rm.policyNote()
+		"and only then remove the key; or set deletion_protection = true to block its removal." + rm.avoidReplacement() + rm.policyNote() +
+		rm.lastUseNote()
 }
 
 // scheduleWarningDetail explains deletion_policy = "SCHEDULE"; goneAround is the date when
@@ -159,7 +171,7 @@ func scheduleWarningDetail(rm removal, goneAround time.Time) string {
 		"Until then the deletion can be cancelled: with \"cancel deletion\" in the NCloud console or the API, or by bringing " +
 		"the key back under Terraform (terraform import <address> " + rm.Key.Tag + ", or an import block with that id) " +
 		"and applying, which restores it. To keep the key now, do not remove it, or set deletion_protection = true." +
-		rm.avoidReplacement() + rm.policyNote()
+		rm.avoidReplacement() + rm.policyNote() + rm.lastUseNote()
 }
 
 // abandonWarningDetail explains deletion_policy = "ABANDON".
@@ -197,6 +209,22 @@ func protectionErrorDetail(rm removal) string {
 		"      destroy = false\n" +
 		"    }\n" +
 		"  }"
+}
+
+// usedRecentlyDetail explains the refusal of refuse_deletion_if_used_within.
+func usedRecentlyDetail(key keyRef, window, lastUseLine string) string {
+	return fmt.Sprintf("Key %s was used by an application or a person within the last %s, and its "+
+		"refuse_deletion_if_used_within = %q refuses to delete or schedule the deletion of a key used that recently. "+
+		"Nothing is deleted while this error stands. Find what still uses the key first; when nothing needs it any more, "+
+		"lower or remove refuse_deletion_if_used_within, apply that change, and then remove the key.\n\n%s",
+		key, window, window, lastUseLine)
+}
+
+// lastUseUnreadableDetail explains that the guard fails closed when it cannot see the last use.
+func lastUseUnreadableDetail(key keyRef, window string, err error) string {
+	return fmt.Sprintf("Key %s has refuse_deletion_if_used_within = %q, but its last use could not be read, and a guard "+
+		"that cannot see does not let a deletion through. Nothing is deleted while this error stands; plan again once "+
+		"the API answers. %s", key, window, apiErrorTail(err))
 }
 
 // replacementOnRequestRefusedDetail explains why a replacement that Terraform was asked for

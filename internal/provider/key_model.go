@@ -39,6 +39,8 @@ type keyResourceModel struct {
 	keyModel
 	DeletionPolicy     types.String `tfsdk:"deletion_policy"`
 	DeletionProtection types.Bool   `tfsdk:"deletion_protection"`
+	// RefuseDeletionIfUsedWithin is a Go duration; null turns the guard off.
+	RefuseDeletionIfUsedWithin types.String `tfsdk:"refuse_deletion_if_used_within"`
 	RestoreIfPending   types.Bool   `tfsdk:"restore_if_pending"`
 }
 
@@ -103,6 +105,7 @@ func (m *keyResourceModel) defaultStateOnlyAttributes() {
 func (m *keyResourceModel) copyStateOnlyAttributes(plan keyResourceModel) {
 	m.DeletionPolicy = plan.DeletionPolicy
 	m.DeletionProtection = plan.DeletionProtection
+	m.RefuseDeletionIfUsedWithin = plan.RefuseDeletionIfUsedWithin
 	m.RestoreIfPending = plan.RestoreIfPending
 }
 

@@ -35,6 +35,9 @@ type replacedKey struct {
 	DeletionProtection bool   `json:"deletion_protection"`
 	Status             string `json:"status"`
 	ScheduledFor       string `json:"scheduled_for,omitempty"`
+	CreatedAt          string `json:"created_at,omitempty"`
+	// GuardWindow is refuse_deletion_if_used_within, "" when unset.
+	GuardWindow string `json:"guard_window,omitempty"`
 	// Announced is true when the plan with the prior state reported the removal already: a
 	// replacement that the configuration forces.
 	Announced bool `json:"announced,omitempty"`
@@ -48,6 +51,8 @@ func replacedKeyOf(state keyResourceModel) replacedKey {
 		DeletionProtection: state.DeletionProtection.ValueBool(),
 		Status:             state.Status.ValueString(),
 		ScheduledFor:       state.DeletionScheduledFor.ValueString(),
+		CreatedAt:          state.CreatedAt.ValueString(),
+		GuardWindow:        state.RefuseDeletionIfUsedWithin.ValueString(),
 	}
 }
 
@@ -158,6 +163,8 @@ type observedKeyState struct {
 	DeletionProtection   bool   `json:"deletion_protection"`
 	Status               string `json:"status"`
 	DeletionScheduledFor string `json:"deletion_scheduled_for"`
+	CreatedAt            string `json:"created_at"`
+	GuardWindow          string `json:"refuse_deletion_if_used_within"`
 }
 
 // ObserveRawState records the key of a raw state (the JSON of UpgradeResourceState).
@@ -173,5 +180,7 @@ func (s *stateKeys) ObserveRawState(raw []byte) {
 		DeletionProtection: st.DeletionProtection,
 		Status:             st.Status,
 		ScheduledFor:       st.DeletionScheduledFor,
+		CreatedAt:          st.CreatedAt,
+		GuardWindow:        st.GuardWindow,
 	})
 }

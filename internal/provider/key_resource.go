@@ -189,6 +189,23 @@ func (r *keyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				MarkdownDescription: "When `true`, destroy and replacement fail at plan time. Defaults to `false`. " +
 					"Kept in the Terraform state only.",
 			},
+			"refuse_deletion_if_used_within": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "A Go duration such as `720h`: a plan that would delete or schedule the deletion of the key " +
+					"fails with `Key was used recently` when an application or a person (an `API` or `CONSOLE` use, not an " +
+					"automatic rotation) used the key within that time, and also when its last use cannot be read. Unset " +
+					"turns the guard off. Read from the state for a destroy, like `deletion_protection`; kept in the Terraform state only.",
+				Validators: []validator.String{settingValidator{
+					description: "must be a positive Go duration such as \"720h\"",
+					summary:     "Invalid refuse_deletion_if_used_within",
+					problem: func(text string) string {
+						if _, ok := parseGuardWindow(text); !ok {
+							return "not a positive Go duration such as \"720h\" or \"30m\""
+						}
+						return ""
+					},
+				}},
+			},
 			"restore_if_pending": schema.BoolAttribute{
 				Optional: true,
 				Computed: true,
@@ -610,6 +627,13 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	client := r.requireClient(&resp.Diagnostics)
 	if client == nil {
 		return
+	}
+	// The guard looks again right before the first call: a use since the plan counts too.
+	if guarded := replacedKeyOf(state); guarded.GuardWindow != "" {
+		r.guardAgainstRecentUse(guarded, r.lastUseOf(ctx, guarded), r.data.now(), &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
 	}
 
 	// A stop (Ctrl-C) does not cut a deletion short once it has begun: cancelling the final DELETE

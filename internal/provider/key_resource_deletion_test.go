@@ -81,6 +81,19 @@ func cliJournal(m *kmsmock.Server) []string {
 	return out
 }
 
+// requireCLIJournalPhases checks calls: first the plan's calls in any order (Terraform 1.11 plans
+// a removed resource's destroy before it refreshes it, Terraform 1.5 after), then the apply's, in order.
+func requireCLIJournalPhases(t *testing.T, calls, planCalls []string, applyCalls ...string) {
+	t.Helper()
+	n := min(len(planCalls), len(calls))
+	gotPlan, wantPlan := slices.Clone(calls[:n]), slices.Clone(planCalls)
+	slices.Sort(gotPlan)
+	slices.Sort(wantPlan)
+	if !slices.Equal(gotPlan, wantPlan) || !slices.Equal(calls[n:], applyCalls) {
+		t.Fatalf("calls:\n  got  %q\n  want %q (in any order), then %q", calls, planCalls, applyCalls)
+	}
+}
+
 func requireCLIJournal(t *testing.T, m *kmsmock.Server, want ...string) {
 	t.Helper()
 	if got := cliJournal(m); !slices.Equal(got, want) {
@@ -194,13 +207,13 @@ func TestAccKeyResourceDeletion_deletePolicy(t *testing.T) {
 	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
 	requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted,
 		`"del-delete"`, tag, "Both the deletion request and the final delete happen in this apply", "deletion_policy = \"SCHEDULE\"")
-	requireCLIJournal(t, m, cliCall("GET", tag))
+	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "last-use-info"))
 
 	m.ResetJournal()
 	destroy := wd.Destroy()
 	destroy.RequireSuccess(t)
 	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
-	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
+	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "last-use-info"), cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
 	cliRequireMockGone(t, m, tag)
 	if wd.StateResource(cliKeyAddress) != nil {
 		t.Fatal("the key is still in the state after destroy")
@@ -226,7 +239,7 @@ func TestAccKeyResourceDeletion_schedulePolicy(t *testing.T) {
 	after := m.Now()
 	destroy.RequireSuccess(t)
 	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeScheduled, cliKeyAddress))
-	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("POST", tag, "request-deletion"))
+	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "last-use-info"), cliCall("POST", tag, "request-deletion"))
 
 	key := cliRequireMockStatus(t, m, tag, kmsapi.StatusRevoke)
 	destroyAt := kmsapi.MillisToTime(key.DestroyDate)
@@ -283,10 +296,10 @@ func TestAccKeyResourceDeletion_alreadyPending(t *testing.T) {
 		gone            bool
 	}{
 		{deletionPolicyDelete, summaryKeyWillBeDeleted, func(tag string) []string {
-			return []string{cliCall("GET", tag), cliCall("DELETE", tag)}
+			return []string{cliCall("GET", tag), cliCall("GET", tag, "last-use-info"), cliCall("DELETE", tag)}
 		}, true},
 		{deletionPolicySchedule, summaryKeyWillBeScheduled, func(tag string) []string {
-			return []string{cliCall("GET", tag)}
+			return []string{cliCall("GET", tag), cliCall("GET", tag, "last-use-info")}
 		}, false},
 	} {
 		t.Run(tc.policy, func(t *testing.T) {
@@ -334,7 +347,7 @@ func TestAccKeyResourceDeletion_alreadyGone(t *testing.T) {
 		// the configured key as a create it will not make, whose name check lists the keys.
 		{"refreshed", nil, func(tag string) []string { return []string{cliCall("GET", tag), cliCall("GET", "")} }, nil},
 		{"without refresh", []string{"-refresh=false"}, func(tag string) []string {
-			return []string{cliCall("POST", tag, "request-deletion")}
+			return []string{cliCall("GET", tag, "last-use-info"), cliCall("POST", tag, "request-deletion")}
 		}, []cliDiag{cliWarning(summaryKeyWillBeDeleted, cliKeyAddress)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -376,8 +389,9 @@ func TestAccKeyResourceDeletion_revokedSinceRefresh(t *testing.T) {
 
 	destroy := wd.Destroy("-refresh=false")
 	destroy.RequireSuccess(t)
-	requireCLIJournal(t, m, cliCall("POST", tag, "request-deletion"), cliCall("GET", tag), cliCall("DELETE", tag))
-	if status := m.Journal()[0].Status; status != 422 {
+	requireCLIJournal(t, m, cliCall("GET", tag, "last-use-info"),
+		cliCall("POST", tag, "request-deletion"), cliCall("GET", tag), cliCall("DELETE", tag))
+	if status := m.Journal()[1].Status; status != 422 {
 		t.Fatalf("request-deletion answered %d, want 422", status)
 	}
 	cliRequireMockGone(t, m, tag)
@@ -423,7 +437,7 @@ func TestAccKeyResourceDeletion_deletionProtection(t *testing.T) {
 	destroy = wd.Destroy()
 	destroy.RequireSuccess(t)
 	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
-	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
+	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "last-use-info"), cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
 	cliRequireMockGone(t, m, tag)
 }
 
@@ -474,7 +488,8 @@ func TestAccKeyResourceDeletion_removedFromConfiguration(t *testing.T) {
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
 	requireCLIDiagnostics(t, apply, cliWarning(summaryKeyWillBeDeleted, cliNoAddress))
-	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
+	requireCLIJournalPhases(t, cliJournal(m), []string{cliCall("GET", tag), cliCall("GET", tag, "last-use-info")},
+		cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
 	cliRequireMockGone(t, m, tag)
 }
 
@@ -505,10 +520,10 @@ resource "ncloudkms_key" "this" {
 	if newTag == oldTag {
 		t.Fatal("the key was not replaced")
 	}
-	// Plan walk: refresh, name check (the key being replaced does not count). Apply walk: the
+	// Plan walk: refresh, the old key's last use, name check (the key being replaced does not count). Apply walk: the
 	// deletion, then the create, whose name check reads the listed old key again and finds it gone.
 	requireCLIJournal(t, m,
-		cliCall("GET", oldTag), cliCall("GET", ""),
+		cliCall("GET", oldTag), cliCall("GET", oldTag, "last-use-info"), cliCall("GET", ""),
 		cliCall("POST", oldTag, "request-deletion"), cliCall("DELETE", oldTag),
 		cliCall("GET", oldTag), cliCall("POST", ""), cliCall("GET", newTag))
 	cliRequireMockGone(t, m, oldTag)
@@ -572,9 +587,8 @@ func TestAccKeyResourceDeletion_oneOfTwo(t *testing.T) {
 	if want := []string{cliCall("GET", keepTag)}; !slices.Equal(keepCalls, want) {
 		t.Errorf("calls on the kept key: %q, want only its refresh %q", keepCalls, want)
 	}
-	if want := []string{cliCall("GET", otherTag), cliCall("POST", otherTag, "request-deletion"), cliCall("DELETE", otherTag)}; !slices.Equal(otherCalls, want) {
-		t.Errorf("calls on the removed key: %q, want %q", otherCalls, want)
-	}
+	requireCLIJournalPhases(t, otherCalls, []string{cliCall("GET", otherTag), cliCall("GET", otherTag, "last-use-info")},
+		cliCall("POST", otherTag, "request-deletion"), cliCall("DELETE", otherTag))
 	if len(rest) > 0 {
 		t.Errorf("other calls: %q", rest)
 	}
@@ -602,8 +616,9 @@ func TestAccKeyResourceDeletion_interruptedTwoPhase(t *testing.T) {
 	if d := destroy.Find("error", summary); !regexpAPITail.MatchString(d.Detail) {
 		t.Errorf("detail does not end with the API's code, message and request id:\n%s", d.Detail)
 	}
-	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
-	if last := m.Journal()[2]; last.Status != 500 || !last.Fault {
+	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "last-use-info"),
+		cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
+	if last := m.Journal()[3]; last.Status != 500 || !last.Fault {
 		t.Fatalf("DELETE: %+v, want the injected 500", last)
 	}
 
@@ -620,7 +635,7 @@ func TestAccKeyResourceDeletion_interruptedTwoPhase(t *testing.T) {
 	m.ResetJournal()
 	again := wd.Destroy("-refresh=false")
 	again.RequireSuccess(t)
-	requireCLIJournal(t, m, cliCall("DELETE", tag))
+	requireCLIJournal(t, m, cliCall("GET", tag, "last-use-info"), cliCall("DELETE", tag))
 	cliRequireMockGone(t, m, tag)
 }
 
@@ -634,6 +649,7 @@ func deleteDirectly(t *testing.T, m *kmsmock.Server, plannedFrom, state keyResou
 	var plannedPrivate []byte
 	if announce {
 		plannedPrivate = p.destroyPlanPrivate(plannedFrom)
+		m.ResetJournal() // the calls of the plan (the key's last use) are not Delete's
 	}
 	applied, err := p.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: keyResourceTypeName, PriorState: p.value(state), PlannedState: p.null(), Config: p.null(),

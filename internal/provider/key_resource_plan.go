@@ -45,7 +45,7 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 	if req.Plan.Raw.IsNull() {
-		addRemovalDiagnostics(prior.DeletionPolicy, removalOf(state), prior.DeletionProtection, r.data.now(), &resp.Diagnostics)
+		r.announceRemoval(ctx, prior, removalOf(state), nil, warnRemoval, &resp.Diagnostics)
 		prior.Announced = true // Delete checks that the plan announced the removal
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(prior))...)
 		return
@@ -70,7 +70,7 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if prior.Announced {
 		rm := removalOf(state)
 		rm.Causes = causes
-		addReplacementDiagnostics(prior, rm, plan, warnReplacement, r.data.now(), &resp.Diagnostics)
+		r.announceRemoval(ctx, prior, rm, &plan, warnRemoval, &resp.Diagnostics)
 		return
 	}
 	r.addUpdateDiagnostics(ctx, state, plan, &resp.Diagnostics)
@@ -172,7 +172,7 @@ func (r *keyResource) planCreate(ctx context.Context, req resource.ModifyPlanReq
 		// warnings and shows only its errors, so the replacement is refused: no key is removed
 		// without the plan saying so.
 		if !replaced.Announced {
-			addReplacementDiagnostics(replaced, replaced.removal(forcedByRequest), plan, refuseReplacement, r.data.now(), diags)
+			r.announceRemoval(ctx, replaced, replaced.removal(forcedByRequest), &plan, refuseRemoval, diags)
 			return
 		}
 		r.checkNameForCreate(ctx, plan, replaced.Tag, resp, diags)
@@ -208,31 +208,68 @@ func (r *keyResource) addUpdateDiagnostics(ctx context.Context, state, plan keyR
 	}
 }
 
-// How addReplacementDiagnostics reports a replacement that deletion_protection does not block.
+// How announceRemoval reports a removal that deletion_protection does not block.
 const (
-	warnReplacement   = false // the policy's warning
-	refuseReplacement = true  // an error that says what the policy would do
+	warnRemoval   = false // the policy's warning
+	refuseRemoval = true  // an error that says what the policy would do
 )
 
-// addReplacementDiagnostics reports what replacing the key does to the current one, whatever
-// forces the replacement: the policy's warning (or, with refuse, an error quoting it), or the
-// protection error, and the refusal of a name that the current key keeps.
-func addReplacementDiagnostics(current replacedKey, rm removal, plan keyResourceModel, refuse bool, now time.Time, diags *diag.Diagnostics) {
-	if !plan.DeletionPolicy.IsUnknown() && !plan.DeletionPolicy.IsNull() &&
-		deletionPolicyOf(plan.DeletionPolicy) != current.DeletionPolicy {
-		rm.NewPolicy = plan.DeletionPolicy.ValueString()
+// announceRemoval reports what a plan does to the key it removes, whatever removes it (destroy,
+// removal, any replacement): the protection error; or the policy's warning (with refuse, an
+// error quoting it), which ends with the key's last use when the key is deleted or scheduled;
+// the refusal of refuse_deletion_if_used_within; and, for a replacement (planned is the new key),
+// the refusal of a name that the current key keeps.
+func (r *keyResource) announceRemoval(ctx context.Context, current replacedKey, rm removal, planned *keyResourceModel,
+	refuse bool, diags *diag.Diagnostics) {
+	protected := current.DeletionProtection
+	if planned != nil {
+		if !planned.DeletionPolicy.IsUnknown() && !planned.DeletionPolicy.IsNull() &&
+			deletionPolicyOf(planned.DeletionPolicy) != current.DeletionPolicy {
+			rm.NewPolicy = planned.DeletionPolicy.ValueString()
+		}
+		protected = protected || planned.DeletionProtection.ValueBool()
 	}
-	if current.DeletionProtection || plan.DeletionProtection.ValueBool() {
+	if protected {
 		diags.AddError(summaryKeyDeletionProtected, protectionErrorDetail(rm))
 		return
 	}
+	now := r.data.now()
+	if current.DeletionPolicy != deletionPolicyAbandon {
+		use := r.lastUseOf(ctx, current)
+		rm.LastUse = use.line(now)
+		r.guardAgainstRecentUse(current, use, now, diags)
+	}
+	summary, detail := removalWarning(current.DeletionPolicy, rm, now)
 	if refuse {
-		_, detail := removalWarning(current.DeletionPolicy, rm, now)
 		diags.AddError(summaryKeyReplacementOnRequestRefused, replacementOnRequestRefusedDetail(rm, detail))
 	} else {
-		diags.AddWarning(removalWarning(current.DeletionPolicy, rm, now))
+		diags.AddWarning(summary, detail)
 	}
-	addReplacementNameClash(current, plan, rm, diags)
+	if planned != nil {
+		addReplacementNameClash(current, *planned, rm, diags)
+	}
+}
+
+// lastUseOf reads the key's last use; without a configured provider it says so.
+func (r *keyResource) lastUseOf(ctx context.Context, key replacedKey) lastUse {
+	if r.data == nil {
+		return lastUse{err: errNoClient}
+	}
+	created, _ := time.Parse(time.RFC3339, key.CreatedAt)
+	return readLastUse(ctx, r.data.client, key.Tag, created)
+}
+
+// guardAgainstRecentUse refuses the removal of a key with refuse_deletion_if_used_within when an
+// application or a person used it within that window, or when its last use could not be read.
+func (r *keyResource) guardAgainstRecentUse(key replacedKey, use lastUse, now time.Time, diags *diag.Diagnostics) {
+	window, on := parseGuardWindow(key.GuardWindow)
+	switch {
+	case !on:
+	case use.err != nil:
+		diags.AddError(summaryKeyLastUseUnreadable, lastUseUnreadableDetail(key.ref(), key.GuardWindow, use.err))
+	case use.usedWithin(window, now):
+		diags.AddError(summaryKeyUsedRecently, usedRecentlyDetail(key.ref(), key.GuardWindow, use.line(now)))
+	}
 }
 
 // removalOf describes the key in state for the destroy and replacement diagnostics.
@@ -249,16 +286,6 @@ func pendingUntil(state keyResourceModel) string {
 		return unknownDate
 	}
 	return state.DeletionScheduledFor.ValueString()
-}
-
-// addRemovalDiagnostics reports what destroying the key does under policy, the deletion_policy
-// in state: Delete receives the state, not the plan.
-func addRemovalDiagnostics(policy string, rm removal, protected bool, now time.Time, diags *diag.Diagnostics) {
-	if protected {
-		diags.AddError(summaryKeyDeletionProtected, protectionErrorDetail(rm))
-		return
-	}
-	diags.AddWarning(removalWarning(policy, rm, now))
 }
 
 // removalWarning is the summary and detail of the warning that removing the key under policy earns.
@@ -311,7 +338,7 @@ func (r *keyResource) checkNameForCreate(ctx context.Context, plan keyResourceMo
 			if holder.Status == kmsapi.StatusRevoke {
 				tainted.ScheduledFor = formatMillis(holder.DestroyDate)
 			}
-			addReplacementDiagnostics(tainted, tainted.removal(forcedByTaint), plan, warnReplacement, r.data.now(), diags)
+			r.announceRemoval(ctx, tainted, tainted.removal(forcedByTaint), &plan, warnRemoval, diags)
 			// Delete then knows that this plan announced the key's removal.
 			tainted.Announced = true
 			diags.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(tainted))...)
