@@ -22,9 +22,9 @@ func TestKeys_typedCallsSendTheDocumentedRequests(t *testing.T) {
 	fs := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		switch {
 		case strings.HasSuffix(r.URL.Path, "-rotation") || strings.HasSuffix(r.URL.Path, "/rotation-period"):
-			writeSuccess(w, map[string]any{"keyTag": "t1", "isAutoRotation": true, "rotationPeriod": 30, "nextRotationDate": 1700000000000})
+			writeSuccess(w, map[string]any{"keyTag": "t1", "isAutoRotation": true, "rotationPeriod": 30, "nextRotationDate": int64(1700000000000)})
 		case r.Method == http.MethodPost && r.URL.Path != "/kms/v1/keys":
-			writeSuccess(w, map[string]any{"keyTag": "t1", "status": "DISABLE", "statusDate": 1733458650081})
+			writeSuccess(w, map[string]any{"keyTag": "t1", "status": "DISABLE", "statusDate": int64(1733458650081)})
 		case r.Method == http.MethodDelete:
 			writeSuccess(w, nil)
 		default:

@@ -1,15 +1,26 @@
 // Command bench measures ncloudkms_key at scale against the in-process mock NCloud KMS API: apply,
-// a refresh plan with no changes, an in-place update of 10 % of the keys and a destroy of N keys,
-// beside the same steps for N terraform_data resources (Terraform's own floor) and the time the
-// API latency alone imposes. `make bench` runs it; BENCH_FLAGS passes flags.
+// a refresh plan with no changes, an in-place update of 10 % of the keys and a destroy of N keys.
+// Each step runs first on the null provider (./nullprovider: the key's schema, no API, it only
+// waits the latency of the calls a key needs), the least any provider can take behind Terraform,
+// and the report divides each step's wall time by the null provider's. `make bench` runs it;
+// BENCH_FLAGS passes flags.
 package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"os/signal"
+	"runtime"
+	"strconv"
 	"syscall"
+	"time"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
 func main() {
@@ -24,4 +35,152 @@ func main() {
 		stop()
 		os.Exit(1)
 	}
+}
+
+// options are the command-line flags.
+type options struct {
+	keys        int
+	latency     time.Duration
+	parallelism int
+	keep        bool
+}
+
+// maxKeys keeps generated names ("bench-00000") within the API's 15-character limit.
+const maxKeys = 99999
+
+func parseOptions(args []string, errOut io.Writer) (options, error) {
+	var opts options
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	fs.IntVar(&opts.keys, "n", 300, "number of keys (and of null-provider resources)")
+	fs.DurationVar(&opts.latency, "latency", 25*time.Millisecond, "latency the mock adds to every answer (and the null provider waits per call)")
+	fs.IntVar(&opts.parallelism, "parallelism", 10, "terraform -parallelism")
+	fs.BoolVar(&opts.keep, "keep", false, "keep the temporary directory (configurations, state, logs) and print its path")
+	if err := fs.Parse(args); err != nil {
+		return opts, err
+	}
+	var problem error
+	switch {
+	case fs.NArg() > 0:
+		problem = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	case opts.keys < 1 || opts.keys > maxKeys:
+		problem = fmt.Errorf("-n must be between 1 and %d", maxKeys)
+	case opts.parallelism < 1:
+		problem = errors.New("-parallelism must be at least 1")
+	case opts.latency < 0:
+		problem = errors.New("-latency must not be negative")
+	}
+	if problem != nil {
+		fmt.Fprintln(errOut, "bench:", problem)
+		fs.Usage()
+	}
+	return opts, problem
+}
+
+// run builds both providers, starts the mock, times the steps and prints the report, whose last
+// line is the summary.
+func run(ctx context.Context, opts options, out io.Writer) (err error) {
+	terraform, err := exec.LookPath("terraform")
+	if err != nil {
+		return fmt.Errorf("terraform is not on PATH (make bench puts one there): %w", err)
+	}
+	ws, err := newWorkspace(opts.keys)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		switch {
+		case !opts.keep:
+			_ = ws.remove()
+		case err != nil:
+			fmt.Fprintln(os.Stderr, "bench: kept", ws.root)
+		}
+	}()
+	if err := ws.buildProviders(ctx); err != nil {
+		return err
+	}
+	mock, err := startMock(ws, opts.latency)
+	if err != nil {
+		return err
+	}
+	defer mock.Close()
+
+	settings := map[string]string{
+		"HOME":                ws.path("home"),
+		"TF_CLI_CONFIG_FILE":  ws.path(cliConfigFile),
+		"CHECKPOINT_DISABLE":  "1",
+		"TF_IN_AUTOMATION":    "1",
+		"NCLOUD_KMS_ENDPOINT": mock.URL(),
+		"NCLOUD_ACCESS_KEY":   mock.AccessKey(),
+		"NCLOUD_SECRET_KEY":   mock.SecretKey(),
+		// Go reads the roots from SSL_CERT_FILE on Linux; the provider inherits Terraform's environment.
+		"SSL_CERT_FILE": ws.path(certFile),
+		nullLatencyEnv:  opts.latency.String(),
+	}
+	tf := &terraformRunner{path: terraform, logDir: ws.path("logs"), env: terraformEnv(os.Environ(), settings)}
+	fmt.Fprintln(out, headerLine(tf.version(ctx)))
+
+	// Untimed: catches a broken configuration early, and lets the first timed step find Terraform
+	// and the provider binaries in the page cache like every later one.
+	for _, dir := range []string{keysDir, nullDir} {
+		if _, err := tf.run(ctx, ws.path(dir), "validate-"+dir, "validate", "-no-color"); err != nil {
+			return err
+		}
+	}
+	var results []stepResult
+	for _, s := range benchSteps(opts.keys, opts.parallelism) {
+		label := s.name + "-" + strconv.Itoa(opts.keys)
+		null, err := timeStep(ctx, tf, ws.path(nullDir), label+"-null", ws.path(binDir, nullProviderBinary), s.args)
+		if err != nil {
+			return err
+		}
+		mock.ResetJournal()
+		connectionsBefore := mock.ConnectionsAccepted()
+		keys, err := timeStep(ctx, tf, ws.path(keysDir), label+"-keys", ws.path(binDir, providerBinary), s.args)
+		if err != nil {
+			return err
+		}
+		if err := verifyKeys(mock.Keys(), opts.keys, s.revision); err != nil {
+			return fmt.Errorf("after %s: %w", label, err)
+		}
+		calls := mock.Journal()
+		results = append(results, stepResult{name: s.name, keys: keys, null: null,
+			calls: len(calls), minCalls: s.minCalls, callKinds: describeCalls(calls),
+			connections: mock.ConnectionsAccepted() - connectionsBefore})
+	}
+	writeReport(out, opts, results)
+	if opts.keep {
+		fmt.Fprintln(out, "kept (configurations, state, one log per Terraform command):", ws.root)
+	}
+	fmt.Fprintln(out, summarize(results).line())
+	return nil
+}
+
+// timeStep runs terraform args in dir while sampling the processes of the provider exe (the null
+// provider's too, so that both sides of a step bear the same sampling load).
+func timeStep(ctx context.Context, tf *terraformRunner, dir, label, exe string, args []string) (timing, error) {
+	sampler := startProcessSampler(exe)
+	t, err := tf.run(ctx, dir, label, args...)
+	t.process = sampler.Stop()
+	return t, err
+}
+
+// startMock starts the mock on a free loopback port, serving HTTPS with HTTP/2 as NCloud does,
+// with its certificate in the workspace.
+func startMock(ws workspace, latency time.Duration) (*kmsmock.Server, error) {
+	mock := kmsmock.New(kmsmock.Options{Latency: latency})
+	if err := mock.ListenTLS("127.0.0.1:0"); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(ws.path(certFile), mock.CertificatePEM(), 0o644); err != nil {
+		_ = mock.Close()
+		return nil, err
+	}
+	return mock, nil
+}
+
+// headerLine is the first line of the output: what ran the benchmark.
+func headerLine(terraformVersion string) string {
+	return fmt.Sprintf("bench: %s, %s, %s/%s, %d CPUs, API over HTTPS (HTTP/2)", terraformVersion,
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
 }

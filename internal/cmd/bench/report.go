@@ -1,149 +1,104 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
-// stepResult is one step of one run: the keys, their floor and the API's least work.
+// stepResult is one step: its cost on the keys and on the null provider, and the API's view.
 type stepResult struct {
 	name        string
-	wall        time.Duration // the ncloudkms_key command
-	floor       time.Duration // the same command on terraform_data
-	null        time.Duration // the same command on the null provider's nullkms_key
-	ideal       time.Duration // least time the API latency imposes
-	cpu         time.Duration // CPU time of Terraform and the provider
-	floorCPU    time.Duration
-	benchCPU    time.Duration // this process (the mock and the sampler) during the step
-	calls       int           // API calls in the mock's journal
+	keys, null  timing
+	calls       int // API calls in the mock's journal
 	minCalls    int
-	connections int64 // connections the mock accepted
-	process     processSample
-	callCounts  []callCount
+	callKinds   string // the calls by kind, as describeCalls writes them
+	connections int64  // connections the mock accepted
 }
 
-// ratio is wall time over what Terraform and the API latency alone would take.
-func (r stepResult) ratio() float64 {
-	return r.wall.Seconds() / (r.floor + r.ideal).Seconds()
-}
-
-// nullRatio is the ratio the null provider reaches: the best any provider with the key's schema
-// can do behind Terraform's plugin protocol.
+// nullRatio is the keys' wall time over the null provider's: 1 is the least any provider with the
+// key's schema can take behind Terraform's plugin protocol.
 func (r stepResult) nullRatio() float64 {
-	return r.null.Seconds() / (r.floor + r.ideal).Seconds()
+	return r.keys.wall.Seconds() / r.null.wall.Seconds()
 }
 
-// runResult is one run at one size.
-type runResult struct {
-	keys        int
-	latency     time.Duration
-	parallelism int
-	repeat      int
-	steps       []stepResult
-}
-
-// summary holds the figures of the last line.
+// summary holds the figures of the last line and of the targets.
 type summary struct {
-	worstRatio       float64
+	worstNullRatio   float64
 	callsOverMinimum int
 	connections      int64
-	peakMemory       uint64
+	peakMemory       uint64 // bytes; 0 where the provider processes are not sampled
 }
 
-func summarize(runs ...runResult) summary {
+func summarize(steps []stepResult) summary {
 	var s summary
-	for _, run := range runs {
-		for _, step := range run.steps {
-			s.worstRatio = max(s.worstRatio, step.ratio())
-			s.callsOverMinimum += max(0, step.calls-step.minCalls)
-			s.connections = max(s.connections, step.connections)
-			s.peakMemory = max(s.peakMemory, step.process.peakMemory)
-		}
+	for _, step := range steps {
+		s.worstNullRatio = max(s.worstNullRatio, step.nullRatio())
+		s.callsOverMinimum += max(0, step.calls-step.minCalls)
+		s.connections = max(s.connections, step.connections)
+		s.peakMemory = max(s.peakMemory, step.keys.process.peakMemory)
 	}
 	return s
 }
 
-// summaryLine is the last line of the output, in the form scripts read.
-func (s summary) summaryLine() string {
-	return fmt.Sprintf("bench: worst_ratio=%.2f calls_over_minimum=%d connections=%d", s.worstRatio, s.callsOverMinimum, s.connections)
+// line is the last line of the output, in the form scripts read.
+func (s summary) line() string {
+	return fmt.Sprintf("bench: worst_null_ratio=%.2f calls_over_minimum=%d connections=%d", s.worstNullRatio, s.callsOverMinimum, s.connections)
 }
 
-// Targets of the issue, for N=300, 25 ms latency and parallelism 10.
+// Targets at N=300, 25 ms latency and parallelism 10 (the memory target holds at N=1000 too).
 const (
-	targetRatio        = 1.15
-	targetExtraConns   = 2 // connections ≤ parallelism + this
-	targetMemoryMiB    = 100
-	targetScalingRatio = 11
+	targetNullRatio  = 1.05
+	targetExtraConns = 2 // connections ≤ parallelism + this
+	targetMemoryMiB  = 100
 )
 
-var resultHeader = []string{"step", "wall s", "floor s", "ideal API s", "ratio", "null provider s", "null ratio",
-	"API calls", "minimum", "connections", "conns/process", "provider processes", "peak MiB"}
-
-func (run runResult) tableRows() [][]string {
-	rows := make([][]string, 0, len(run.steps))
-	for _, s := range run.steps {
-		rows = append(rows, []string{
-			s.name, seconds(s.wall), seconds(s.floor), seconds(s.ideal), fmt.Sprintf("%.2f", s.ratio()),
-			seconds(s.null), fmt.Sprintf("%.2f", s.nullRatio()),
-			strconv.Itoa(s.calls), strconv.Itoa(s.minCalls), strconv.FormatInt(s.connections, 10),
-			strconv.Itoa(s.process.maxConnsPerProcess), strconv.Itoa(s.process.processes), mebibytes(s.process.peakMemory),
-		})
+// writeReport prints the table, the calls each step made and whether each target is met.
+func writeReport(w io.Writer, opts options, steps []stepResult) {
+	fmt.Fprintf(w, "\nN=%d keys, latency %s, parallelism %d\n\n", opts.keys, opts.latency, opts.parallelism)
+	header := []string{"step", "wall s", "null provider s", "null ratio", "CPU s", "null CPU s",
+		"API calls", "minimum", "connections", "provider processes", "peak MiB"}
+	rows := make([][]string, 0, len(steps))
+	for _, s := range steps {
+		processes, peak := "n/a", "n/a"
+		if p := s.keys.process; p.processes > 0 {
+			processes, peak = strconv.Itoa(p.processes), mebibytes(p.peakMemory)
+		}
+		rows = append(rows, []string{s.name, seconds(s.keys.wall), seconds(s.null.wall),
+			fmt.Sprintf("%.2f", s.nullRatio()), seconds(s.keys.cpu), seconds(s.null.cpu),
+			strconv.Itoa(s.calls), strconv.Itoa(s.minCalls), strconv.FormatInt(s.connections, 10), processes, peak})
 	}
-	return rows
-}
-
-// The CPU table shows where the machine's time went; on few CPUs it bounds the wall time.
-var cpuHeader = []string{"step", "Terraform + provider", "of which provider", "floor (Terraform)", "mock + sampler", "per key, ms"}
-
-func (run runResult) cpuRows() [][]string {
-	rows := make([][]string, 0, len(run.steps))
-	for _, s := range run.steps {
-		perKey := (s.cpu - s.floorCPU).Seconds() * 1000 / float64(max(run.keys, 1))
-		rows = append(rows, []string{s.name, seconds(s.cpu), seconds(s.process.cpu), seconds(s.floorCPU),
-			seconds(s.benchCPU), fmt.Sprintf("%.2f", perKey)})
-	}
-	return rows
-}
-
-// writeRun prints the tables of one run, the calls each step made and the targets.
-func writeRun(w io.Writer, run runResult) {
-	fmt.Fprintf(w, "\nN=%d keys, latency %s, parallelism %d", run.keys, run.latency, run.parallelism)
-	if run.repeat > 1 {
-		fmt.Fprintf(w, ", fastest of %d runs", run.repeat)
-	}
-	fmt.Fprint(w, "\n\n")
-	fmt.Fprint(w, markdownTable(resultHeader, run.tableRows()))
-	fmt.Fprint(w, "\nCPU seconds (per key: Terraform + provider beyond the floor)\n\n")
-	fmt.Fprint(w, markdownTable(cpuHeader, run.cpuRows()))
+	fmt.Fprint(w, markdownTable(header, rows))
 	fmt.Fprintln(w)
-	for _, s := range run.steps {
-		fmt.Fprintf(w, "calls %-8s %s\n", s.name+":", formatCallCounts(s.callCounts))
+	for _, s := range steps {
+		fmt.Fprintf(w, "calls %-8s %s\n", s.name+":", s.callKinds)
 	}
 	fmt.Fprintln(w)
-	for _, line := range targetLines(run) {
+	sum := summarize(steps)
+	maxConns := opts.parallelism + targetExtraConns
+	memory := verdict(sum.peakMemory <= targetMemoryMiB<<20, "provider peak memory",
+		fmt.Sprintf("%s MiB, target <= %d MiB", mebibytes(sum.peakMemory), targetMemoryMiB))
+	if sum.peakMemory == 0 {
+		memory = "target n/a    provider peak memory: not sampled (it needs Linux's /proc)"
+	}
+	for _, line := range []string{
+		verdict(sum.worstNullRatio <= targetNullRatio, "null ratio (wall / null-provider wall)",
+			fmt.Sprintf("worst %.2f, target <= %.2f", sum.worstNullRatio, targetNullRatio)),
+		verdict(sum.callsOverMinimum == 0, "API calls over the minimum", fmt.Sprintf("%d, target 0", sum.callsOverMinimum)),
+		verdict(sum.connections <= int64(maxConns), "connections per step", fmt.Sprintf("max %d, target <= %d", sum.connections, maxConns)),
+		memory,
+	} {
 		fmt.Fprintln(w, line)
 	}
-}
-
-// targetLines says, for each target of the issue, whether this run met it. Connections are also
-// judged per provider process: a step with a plan walk and an apply walk runs two processes,
-// and connections cannot pass from one process to the next.
-func targetLines(run runResult) []string {
-	s := summarize(run)
-	maxConns := run.parallelism + targetExtraConns
-	perProcess := 0
-	for _, step := range run.steps {
-		perProcess = max(perProcess, step.process.maxConnsPerProcess)
-	}
-	return []string{
-		verdict(s.worstRatio <= targetRatio, "ratio (wall / (floor + ideal))", fmt.Sprintf("worst %.2f, target <= %.2f", s.worstRatio, targetRatio)),
-		verdict(s.callsOverMinimum == 0, "API calls over the minimum", fmt.Sprintf("%d, target 0", s.callsOverMinimum)),
-		verdict(s.connections <= int64(maxConns), "connections per step", fmt.Sprintf("max %d, target <= %d", s.connections, maxConns)),
-		verdict(perProcess <= maxConns, "connections per provider process", fmt.Sprintf("max %d, target <= %d", perProcess, maxConns)),
-		verdict(s.peakMemory <= targetMemoryMiB<<20, "provider peak memory", fmt.Sprintf("%s MiB, target <= %d MiB", mebibytes(s.peakMemory), targetMemoryMiB)),
-	}
+	fmt.Fprintln(w)
 }
 
 func verdict(met bool, what, detail string) string {
@@ -152,6 +107,70 @@ func verdict(met bool, what, detail string) string {
 		word = "MISSED"
 	}
 	return fmt.Sprintf("target %s %s: %s", word, what, detail)
+}
+
+// describeCalls counts the journal's calls by kind ("GET /keys/{tag} 300"), most frequent first;
+// answers other than 2xx (retries, faults) are counted apart with their status, so that a retry
+// shows.
+func describeCalls(calls []kmsmock.Call) string {
+	counts := map[string]int{}
+	for _, c := range calls {
+		kind := callKind(c.Method, c.Path)
+		switch {
+		case c.Dropped:
+			kind += " (dropped)"
+		case c.Status < 200 || c.Status > 299:
+			kind += fmt.Sprintf(" (%d)", c.Status)
+		}
+		counts[kind]++
+	}
+	kinds := slices.Collect(maps.Keys(counts))
+	slices.SortFunc(kinds, func(a, b string) int { return cmp.Or(counts[b]-counts[a], strings.Compare(a, b)) })
+	for i, kind := range kinds {
+		kinds[i] = kind + " " + strconv.Itoa(counts[kind])
+	}
+	return cmp.Or(strings.Join(kinds, ", "), "none")
+}
+
+// callKind names a call without its key tag, so that calls of one kind add up.
+func callKind(method, path string) string {
+	path = strings.TrimPrefix(path, "/kms/v1")
+	if rest, found := strings.CutPrefix(path, "/keys/"); found {
+		_, action, hasAction := strings.Cut(rest, "/")
+		path = "/keys/{tag}"
+		if hasAction {
+			path += "/" + action
+		}
+	}
+	return method + " " + path
+}
+
+// markdownTable renders rows as a Markdown table padded to line up in a terminal too. The first
+// column is left-aligned, the others (numbers) right-aligned.
+func markdownTable(header []string, rows [][]string) string {
+	widths := make([]int, len(header))
+	for _, row := range append([][]string{header}, rows...) {
+		for i, cell := range row {
+			widths[i] = max(widths[i], utf8.RuneCountInString(cell), 3)
+		}
+	}
+	var b strings.Builder
+	for r, row := range append([][]string{header, nil}, rows...) {
+		for i, w := range widths {
+			switch {
+			case r == 1 && i == 0:
+				fmt.Fprintf(&b, "| %s ", strings.Repeat("-", w))
+			case r == 1:
+				fmt.Fprintf(&b, "| %s: ", strings.Repeat("-", w-1))
+			case i == 0:
+				fmt.Fprintf(&b, "| %-*s ", w, row[i])
+			default:
+				fmt.Fprintf(&b, "| %*s ", w, row[i])
+			}
+		}
+		b.WriteString("|\n")
+	}
+	return b.String()
 }
 
 func seconds(d time.Duration) string {

@@ -5,66 +5,56 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
-func sampleRun() runResult {
-	return runResult{keys: 300, latency: 25 * time.Millisecond, parallelism: 10, steps: []stepResult{
-		{name: "apply", wall: 2300 * time.Millisecond, floor: 700 * time.Millisecond, ideal: 1550 * time.Millisecond, null: 2250 * time.Millisecond,
-			cpu: 1500 * time.Millisecond, floorCPU: 600 * time.Millisecond, benchCPU: 300 * time.Millisecond, calls: 602, minCalls: 602, connections: 11,
-			process:    processSample{processes: 3, peakMemory: 30 << 20, maxConnsPerProcess: 10, cpu: 700 * time.Millisecond},
-			callCounts: []callCount{{"GET /keys/{tag}", 300}, {"POST /keys", 300}, {"GET /keys", 2}}},
-		{name: "destroy", wall: 4 * time.Second, floor: 1 * time.Second, ideal: 2250 * time.Millisecond, null: 3900 * time.Millisecond,
-			calls: 905, minCalls: 900, connections: 21,
-			process: processSample{processes: 4, peakMemory: 40 << 20, maxConnsPerProcess: 11}},
-	}}
-}
-
-func TestStepResult_ratio(t *testing.T) {
-	r := stepResult{wall: 3 * time.Second, floor: time.Second, ideal: 1500 * time.Millisecond}
-	if got := r.ratio(); got != 1.2 {
-		t.Errorf("ratio = %v, want 1.2", got)
+func sampleSteps() []stepResult {
+	return []stepResult{
+		{name: "apply", keys: timing{wall: 2300 * time.Millisecond, cpu: 1500 * time.Millisecond, process: processSample{processes: 3, peakMemory: 30 << 20}},
+			null: timing{wall: 2250 * time.Millisecond, cpu: 900 * time.Millisecond}, calls: 602, minCalls: 602, connections: 11,
+			callKinds: "GET /keys/{tag} 300, POST /keys 300, GET /keys 2"},
+		{name: "destroy", keys: timing{wall: 4 * time.Second, process: processSample{processes: 4, peakMemory: 40 << 20}},
+			null: timing{wall: 3200 * time.Millisecond}, calls: 905, minCalls: 900, connections: 21, callKinds: "none"},
 	}
 }
 
 func TestStepResult_nullRatio(t *testing.T) {
-	r := stepResult{null: 2700 * time.Millisecond, floor: time.Second, ideal: 1500 * time.Millisecond}
+	r := stepResult{keys: timing{wall: 2700 * time.Millisecond}, null: timing{wall: 2500 * time.Millisecond}}
 	if got := r.nullRatio(); got != 1.08 {
 		t.Errorf("nullRatio = %v, want 1.08", got)
 	}
 }
 
 func TestSummaryLine(t *testing.T) {
-	got := summarize(sampleRun()).summaryLine()
-	// destroy: 4 / 3.25 = 1.23; apply: 2.3 / 2.25 = 1.02.
-	if want := "bench: worst_ratio=1.23 calls_over_minimum=5 connections=21"; got != want {
+	got := summarize(sampleSteps()).line()
+	// destroy: 4 / 3.2 = 1.25; apply: 2.3 / 2.25 = 1.02.
+	if want := "bench: worst_null_ratio=1.25 calls_over_minimum=5 connections=21"; got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
 
 func TestSummarize_callsUnderTheMinimumDoNotOffsetCallsOver(t *testing.T) {
-	run := runResult{steps: []stepResult{{calls: 5, minCalls: 10, wall: 1, floor: 1}, {calls: 12, minCalls: 10, wall: 1, floor: 1}}}
-	if got := summarize(run).callsOverMinimum; got != 2 {
+	steps := []stepResult{{calls: 5, minCalls: 10}, {calls: 12, minCalls: 10}}
+	if got := summarize(steps).callsOverMinimum; got != 2 {
 		t.Errorf("callsOverMinimum = %d, want 2", got)
 	}
 }
 
-func TestWriteRun(t *testing.T) {
+func TestWriteReport(t *testing.T) {
 	var out bytes.Buffer
-	writeRun(&out, sampleRun())
+	writeReport(&out, options{keys: 300, latency: 25 * time.Millisecond, parallelism: 10}, sampleSteps())
 	text := out.String()
 	for _, want := range []string{
-		"N=300 keys, latency 25ms, parallelism 10",
-		"| step    | wall s | floor s | ideal API s | ratio | null provider s | null ratio | API calls | minimum | connections | conns/process | provider processes | peak MiB |",
-		"| apply   |   2.30 |    0.70 |        1.55 |  1.02 |            2.25 |       1.00 |       602 |     602 |          11 |            10 |                  3 |     30.0 |",
-		"| destroy |   4.00 |    1.00 |        2.25 |  1.23 |            3.90 |       1.20 |       905 |     900 |          21 |            11 |                  4 |     40.0 |",
-		"| step    | Terraform + provider | of which provider | floor (Terraform) | mock + sampler | per key, ms |",
-		"| apply   |                 1.50 |              0.70 |              0.60 |           0.30 |        3.00 |",
+		"N=300 keys, latency 25ms, parallelism 10\n",
+		"| step    | wall s | null provider s | null ratio | CPU s | null CPU s | API calls | minimum | connections | provider processes | peak MiB |",
+		"| apply   |   2.30 |            2.25 |       1.02 |  1.50 |       0.90 |       602 |     602 |          11 |                  3 |     30.0 |",
+		"| destroy |   4.00 |            3.20 |       1.25 |  0.00 |       0.00 |       905 |     900 |          21 |                  4 |     40.0 |",
 		"calls apply:   GET /keys/{tag} 300, POST /keys 300, GET /keys 2",
 		"calls destroy: none",
-		"target MISSED ratio (wall / (floor + ideal)): worst 1.23, target <= 1.15",
+		"target MISSED null ratio (wall / null-provider wall): worst 1.25, target <= 1.05",
 		"target MISSED API calls over the minimum: 5, target 0",
 		"target MISSED connections per step: max 21, target <= 12",
-		"target met    connections per provider process: max 11, target <= 12",
 		"target met    provider peak memory: 40.0 MiB, target <= 100 MiB",
 	} {
 		if !strings.Contains(text, want) {
@@ -73,12 +63,60 @@ func TestWriteRun(t *testing.T) {
 	}
 }
 
-func TestWriteRun_namesRepeatedRuns(t *testing.T) {
-	run := sampleRun()
-	run.repeat = 3
+func TestWriteReport_withoutProcessSamples(t *testing.T) {
+	steps := []stepResult{{name: "apply", keys: timing{wall: time.Second}, null: timing{wall: time.Second}}}
 	var out bytes.Buffer
-	writeRun(&out, run)
-	if !strings.Contains(out.String(), "N=300 keys, latency 25ms, parallelism 10, fastest of 3 runs\n") {
-		t.Errorf("header:\n%s", out.String())
+	writeReport(&out, options{keys: 1, parallelism: 10}, steps)
+	for _, want := range []string{"|                n/a |      n/a |", "target n/a    provider peak memory: not sampled"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestCallKind(t *testing.T) {
+	for _, tc := range []struct{ method, path, want string }{
+		{"GET", "/kms/v1/keys", "GET /keys"},
+		{"POST", "/kms/v1/keys", "POST /keys"},
+		{"GET", "/kms/v1/keys/abc123", "GET /keys/{tag}"},
+		{"PUT", "/kms/v1/keys/abc123/memo", "PUT /keys/{tag}/memo"},
+		{"POST", "/kms/v1/keys/abc123/request-deletion", "POST /keys/{tag}/request-deletion"},
+		{"DELETE", "/kms/v1/keys/abc123", "DELETE /keys/{tag}"},
+	} {
+		if got := callKind(tc.method, tc.path); got != tc.want {
+			t.Errorf("callKind(%s %s) = %q, want %q", tc.method, tc.path, got, tc.want)
+		}
+	}
+}
+
+func TestDescribeCalls(t *testing.T) {
+	calls := []kmsmock.Call{
+		{Method: "GET", Path: "/kms/v1/keys/a", Status: 200},
+		{Method: "GET", Path: "/kms/v1/keys/b", Status: 200},
+		{Method: "POST", Path: "/kms/v1/keys", Status: 200},
+		{Method: "POST", Path: "/kms/v1/keys", Status: 429, Fault: true},
+		{Method: "GET", Path: "/kms/v1/keys", Query: "pageNo=1&pageSize=200", Status: 200, Dropped: true},
+	}
+	want := "GET /keys/{tag} 2, GET /keys (dropped) 1, POST /keys 1, POST /keys (429) 1"
+	if got := describeCalls(calls); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if describeCalls(nil) != "none" {
+		t.Error("empty journal")
+	}
+}
+
+func TestMarkdownTable(t *testing.T) {
+	got := markdownTable([]string{"step", "wall s"}, [][]string{{"apply", "1.62"}, {"refresh", "10.00"}})
+	want := "" +
+		"| step    | wall s |\n" +
+		"| ------- | -----: |\n" +
+		"| apply   |   1.62 |\n" +
+		"| refresh |  10.00 |\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if got, want := markdownTable([]string{"a", "b"}, nil), "| a   |   b |\n| --- | --: |\n"; got != want {
+		t.Errorf("narrow columns keep a valid rule: got\n%s\nwant\n%s", got, want)
 	}
 }

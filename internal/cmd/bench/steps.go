@@ -3,94 +3,62 @@ package main
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
-// step is one Terraform command timed for the keys and for the terraform_data floor.
+// step is one Terraform command, timed on the null provider and on the keys.
 type step struct {
-	name string
-	args []string // subcommand and flags; both configurations take the same ones
-	cost stepCost // least API work for n keys
-	// verifyKeys checks the mock's keys after the step (the floor has nothing to check).
-	verifyKeys func(keys []mockKeyState, n int) error
+	name     string
+	args     []string // subcommand and flags; both configurations take the same ones
+	minCalls int      // the API calls the step cannot do without, for n keys
+	revision int      // the memos' revision after the step; 0: no key is left
 }
 
-// benchSteps are the four steps, in the order they run.
+// benchSteps are the four steps, in the order they run, with their least API work:
+//   - apply: `terraform apply` without a saved plan makes two graph walks, each with its own
+//     provider process. The plan walk plans every key, and the name check lists the (still empty)
+//     account once in that process: one page. The apply walk plans each key again before creating
+//     it (Terraform re-plans with apply-time values, and a provider cannot tell that plan from the
+//     first), so the name check lists once more, before any key exists. Then POST /keys and
+//     GET /keys/{tag} per key, because the create answer has no nrn and no currentVersion.
+//   - refresh: GET /keys/{tag} per key; nothing else when nothing changed.
+//   - update: the plan walk refreshes every key (GET), then the apply walk changes the memo of
+//     10 % of them (PUT /keys/{tag}/memo). The planned state already holds the new memo, so no
+//     read after the update is needed; no key is created, so there is no name check.
+//   - destroy: the refresh before the destroy plan (GET per key), then for each key with
+//     deletion_policy DELETE: POST /keys/{tag}/request-deletion and DELETE /keys/{tag}.
 func benchSteps(n, parallelism int) []step {
 	common := []string{"-input=false", "-no-color", "-parallelism=" + strconv.Itoa(parallelism)}
 	updated := "-var=revision=" + strconv.Itoa(updatedRevision)
 	return []step{
-		{name: "apply", args: append([]string{"apply", "-auto-approve"}, common...), cost: applyCost(n), verifyKeys: verifyCreated},
+		{name: "apply", args: append([]string{"apply", "-auto-approve"}, common...), minCalls: 2 + 2*n, revision: 1},
 		// -detailed-exitcode: exit 0 means no changes; anything else is a perpetual diff (an error).
-		{name: "refresh", args: append([]string{"plan", "-detailed-exitcode"}, common...), cost: refreshCost(n), verifyKeys: verifyCreated},
-		{name: "update", args: append([]string{"apply", "-auto-approve", updated}, common...), cost: updateCost(n), verifyKeys: verifyUpdated},
-		{name: "destroy", args: append([]string{"destroy", "-auto-approve", updated}, common...), cost: destroyCost(n), verifyKeys: verifyDestroyed},
+		{name: "refresh", args: append([]string{"plan", "-detailed-exitcode"}, common...), minCalls: n, revision: 1},
+		{name: "update", args: append([]string{"apply", "-auto-approve", updated}, common...), minCalls: n + changedCount(n), revision: updatedRevision},
+		{name: "destroy", args: append([]string{"destroy", "-auto-approve", updated}, common...), minCalls: 3 * n},
 	}
 }
 
-// applyCost: `terraform apply` without a saved plan makes two graph walks, each with its own
-// provider process. The plan walk plans every key, and the name check lists the (still empty)
-// account once in that process: one page. The apply walk plans each key again before creating it
-// (Terraform re-plans with apply-time values, and a provider cannot tell that plan from the first),
-// so the name check lists once more, before any key exists: one more page. A saved plan changes
-// nothing: its apply re-plans in a new process too. Then POST /keys and GET /keys/{tag} per key,
-// because the create answer has no nrn and no currentVersion.
-func applyCost(n int) stepCost {
-	return stepCost{listSweeps: 2, listedKeys: 0, phases: []phase{{keys: n, callsPerKey: 2}}}
-}
-
-// refreshCost: GET /keys/{tag} per key; nothing else when nothing changed.
-func refreshCost(n int) stepCost {
-	return stepCost{phases: []phase{{keys: n, callsPerKey: 1}}}
-}
-
-// updateCost: the plan walk refreshes every key (GET), then the apply walk changes the memo of
-// 10 % of them (PUT /keys/{tag}/memo). The planned state already holds the new memo, so no read
-// after the update is needed; no key is created, so there is no name check.
-func updateCost(n int) stepCost {
-	return stepCost{phases: []phase{{keys: n, callsPerKey: 1}, {keys: changedCount(n), callsPerKey: 1}}}
-}
-
-// destroyCost: the refresh before the destroy plan (GET per key), then for each key with
-// deletion_policy DELETE: POST /keys/{tag}/request-deletion and DELETE /keys/{tag}.
-func destroyCost(n int) stepCost {
-	return stepCost{phases: []phase{{keys: n, callsPerKey: 1}, {keys: n, callsPerKey: 2}}}
-}
-
-// mockKeyState is what the checks read of a mock key.
-type mockKeyState struct {
-	name, status, memo string
-}
-
-func verifyCreated(keys []mockKeyState, n int) error {
-	return verifyRevision(keys, n, 1)
-}
-
-func verifyUpdated(keys []mockKeyState, n int) error {
-	return verifyRevision(keys, n, updatedRevision)
-}
-
-// verifyRevision checks that keys are exactly bench-00000 … of n, all ENABLE, with the memos of
-// revision. Keys are created in parallel, so the mock's creation order is not the index order.
-func verifyRevision(keys []mockKeyState, n, revision int) error {
+// verifyKeys checks that the mock holds exactly bench-00000 … of n, all ENABLE, with the memos of
+// revision, or no key when revision is 0. Keys are created in parallel, so the mock's creation
+// order is not the index order.
+func verifyKeys(keys []kmsmock.Key, n, revision int) error {
+	if revision == 0 {
+		n = 0
+	}
 	if len(keys) != n {
 		return fmt.Errorf("the mock holds %d keys, want %d", len(keys), n)
 	}
-	byName := make(map[string]mockKeyState, len(keys))
+	byName := make(map[string]kmsmock.Key, len(keys))
 	for _, key := range keys {
-		byName[key.name] = key
+		byName[key.KeyName] = key
 	}
 	for i := range n {
 		key, ok := byName[keyName(i)]
-		if want := memoFor(i, n, revision); !ok || key.status != "ENABLE" || key.memo != want {
-			return fmt.Errorf("key %s is %+v, want status ENABLE and memo %q", keyName(i), key, want)
+		if want := memoFor(i, n, revision); !ok || key.Status != "ENABLE" || key.Memo != want {
+			return fmt.Errorf("key %s is %q with memo %q, want ENABLE with %q", keyName(i), key.Status, key.Memo, want)
 		}
-	}
-	return nil
-}
-
-func verifyDestroyed(keys []mockKeyState, _ int) error {
-	if len(keys) != 0 {
-		return fmt.Errorf("the mock still holds %d keys (first: %+v)", len(keys), keys[0])
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
 func TestBenchSteps_args(t *testing.T) {
@@ -30,41 +32,52 @@ func TestBenchSteps_args(t *testing.T) {
 	}
 }
 
-func keyStates(n, revision int) []mockKeyState {
-	keys := make([]mockKeyState, n)
+func TestBenchSteps_minimumCallsAtN300(t *testing.T) {
+	// apply: two empty list pages (one per planning process), then POST + GET per key;
+	// update: GET per key, then 30 memo changes; destroy: GET, request-deletion and DELETE per key.
+	want := map[string]int{"apply": 602, "refresh": 300, "update": 330, "destroy": 900}
+	for _, s := range benchSteps(300, 10) {
+		if s.minCalls != want[s.name] {
+			t.Errorf("%s: minCalls = %d, want %d", s.name, s.minCalls, want[s.name])
+		}
+	}
+}
+
+func mockKeys(n, revision int) []kmsmock.Key {
+	keys := make([]kmsmock.Key, n)
 	for i := range keys {
-		keys[i] = mockKeyState{name: keyName(i), status: "ENABLE", memo: memoFor(i, n, revision)}
+		keys[i] = kmsmock.Key{KeyName: keyName(i), Status: "ENABLE", Memo: memoFor(i, n, revision)}
 	}
 	return keys
 }
 
-func TestVerify(t *testing.T) {
-	if err := verifyCreated(keyStates(20, 1), 20); err != nil {
+func TestVerifyKeys(t *testing.T) {
+	if err := verifyKeys(mockKeys(20, 1), 20, 1); err != nil {
 		t.Errorf("created: %v", err)
 	}
-	if err := verifyCreated(keyStates(19, 1), 20); err == nil {
+	if err := verifyKeys(mockKeys(19, 1), 20, 1); err == nil {
 		t.Error("created: a missing key passed")
 	}
-	if err := verifyUpdated(keyStates(20, 1), 20); err == nil {
+	if err := verifyKeys(mockKeys(20, 1), 20, 2); err == nil {
 		t.Error("updated: unchanged memos passed")
 	}
-	if err := verifyUpdated(keyStates(20, 2), 20); err != nil {
+	if err := verifyKeys(mockKeys(20, 2), 20, 2); err != nil {
 		t.Errorf("updated: %v", err)
 	}
-	shuffled := keyStates(20, 1)
+	shuffled := mockKeys(20, 1)
 	shuffled[0], shuffled[5] = shuffled[5], shuffled[0]
-	if err := verifyCreated(shuffled, 20); err != nil {
+	if err := verifyKeys(shuffled, 20, 1); err != nil {
 		t.Errorf("created in another order: %v", err)
 	}
-	revoked := keyStates(20, 2)
-	revoked[3].status = "REVOKE"
-	if err := verifyUpdated(revoked, 20); err == nil {
+	revoked := mockKeys(20, 2)
+	revoked[3].Status = "REVOKE"
+	if err := verifyKeys(revoked, 20, 2); err == nil {
 		t.Error("updated: a REVOKE key passed")
 	}
-	if err := verifyDestroyed(nil, 20); err != nil {
+	if err := verifyKeys(nil, 20, 0); err != nil {
 		t.Errorf("destroyed: %v", err)
 	}
-	if err := verifyDestroyed(revoked, 20); err == nil {
+	if err := verifyKeys(revoked, 20, 0); err == nil {
 		t.Error("destroyed: remaining keys passed")
 	}
 }

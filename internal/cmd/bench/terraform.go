@@ -47,7 +47,15 @@ type timing struct {
 	wall time.Duration
 	// cpu is user + system time of Terraform and of the provider processes it started and
 	// reaped. Unlike wall time it hardly moves when other work loads the machine.
-	cpu time.Duration
+	cpu     time.Duration
+	process processSample // the provider processes, sampled while the command ran
+}
+
+// processSample is what a processSampler saw of the provider processes while a command ran. Only
+// Linux has the /proc it reads (processes_linux.go); elsewhere it stays zero (processes_other.go).
+type processSample struct {
+	processes  int    // distinct provider processes
+	peakMemory uint64 // largest VmHWM of any of them, bytes
 }
 
 // run executes terraform args in dir and times it. An exit code other than 0 is an error that
@@ -91,4 +99,16 @@ func logTail(path string, lines int) string {
 		all = all[len(all)-lines:]
 	}
 	return string(bytes.Join(all, []byte("\n")))
+}
+
+// version is the first line of `terraform version`, for the report's header.
+func (t *terraformRunner) version(ctx context.Context) string {
+	cmd := exec.CommandContext(ctx, t.path, "version")
+	cmd.Env = t.env
+	output, err := cmd.Output()
+	if err != nil {
+		return "terraform (version unknown)"
+	}
+	first, _, _ := bytes.Cut(output, []byte("\n"))
+	return string(first)
 }

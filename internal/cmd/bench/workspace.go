@@ -1,85 +1,149 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 )
 
-// workspace is the temporary directory a bench writes to; nothing is written anywhere else
-// (Terraform gets it as HOME too).
+// workspace is the temporary directory a run writes to; nothing is written anywhere else
+// (Terraform gets its home folder as HOME too).
 type workspace struct {
-	root      string
-	binDir    string // the built provider, named as dev_overrides expects
-	home      string
-	logDir    string // one file per Terraform command
-	cliConfig string // TF_CLI_CONFIG_FILE
-	certFile  string // SSL_CERT_FILE: the certificate of the HTTPS mock
+	root string
 }
 
+// What the workspace holds, relative to its root.
 const (
-	providerBinaryName     = "terraform-provider-ncloudkms"
-	nullProviderBinaryName = "terraform-provider-nullkms"
+	binDir             = "bin" // the built providers, named as dev_overrides expects
+	providerBinary     = "terraform-provider-ncloudkms"
+	nullProviderBinary = "terraform-provider-nullkms"
+	keysDir            = "keys" // the configuration of the keys
+	nullDir            = "null" // the same on the null provider
+	cliConfigFile      = "terraformrc"
+	certFile           = "mock-cert.pem" // SSL_CERT_FILE: the certificate of the HTTPS mock
 )
 
-func newWorkspace() (workspace, error) {
+// nullLatencyEnv tells the null provider how long an API call takes; nullprovider reads the same name.
+const nullLatencyEnv = "NULLKMS_LATENCY"
+
+// newWorkspace writes the CLI configuration and the two configurations of n resources.
+func newWorkspace(n int) (workspace, error) {
 	root, err := os.MkdirTemp("", "ncloudkms-bench-")
 	if err != nil {
 		return workspace{}, err
 	}
-	ws := workspace{
-		root:      root,
-		binDir:    filepath.Join(root, "bin"),
-		home:      filepath.Join(root, "home"),
-		logDir:    filepath.Join(root, "logs"),
-		cliConfig: filepath.Join(root, "terraformrc"),
-		certFile:  filepath.Join(root, "mock-cert.pem"),
-	}
-	for _, dir := range []string{ws.binDir, ws.home, ws.logDir} {
-		if err := os.Mkdir(dir, 0o755); err != nil {
+	ws := workspace{root: root}
+	for _, dir := range []string{binDir, keysDir, nullDir, "home", "logs"} {
+		if err := os.Mkdir(ws.path(dir), 0o755); err != nil {
 			return ws, err
 		}
 	}
-	return ws, os.WriteFile(ws.cliConfig, []byte(cliConfig(ws.binDir)), 0o644)
-}
-
-func (ws workspace) providerPath() string {
-	return filepath.Join(ws.binDir, providerBinaryName)
-}
-
-func (ws workspace) nullProviderPath() string {
-	return filepath.Join(ws.binDir, nullProviderBinaryName)
-}
-
-// configDirs are the three configurations of a run with n resources.
-type configDirs struct {
-	keys, floor, null string
-}
-
-// writeConfigs writes the three configurations of a run with n resources.
-func (ws workspace) writeConfigs(n int) (configDirs, error) {
-	dirs := configDirs{
-		keys:  filepath.Join(ws.root, fmt.Sprintf("keys-%d", n)),
-		floor: filepath.Join(ws.root, fmt.Sprintf("floor-%d", n)),
-		null:  filepath.Join(ws.root, fmt.Sprintf("null-%d", n)),
-	}
-	for dir, config := range map[string]string{dirs.keys: keysConfig(n), dirs.floor: floorConfig(n), dirs.null: nullConfig(n)} {
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			return configDirs{}, err
-		}
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
-			return configDirs{}, err
+	for name, content := range map[string]string{
+		cliConfigFile:                     cliConfig(ws.path(binDir)),
+		filepath.Join(keysDir, "main.tf"): config("ncloudkms", n),
+		filepath.Join(nullDir, "main.tf"): config("nullkms", n),
+	} {
+		if err := os.WriteFile(ws.path(name), []byte(content), 0o644); err != nil {
+			return ws, err
 		}
 	}
-	return dirs, nil
+	return ws, nil
 }
 
-// writeCertificate makes certPEM the one certificate file of the workspace (each run's mock has
-// its own certificate, and runs follow one another).
-func (ws workspace) writeCertificate(certPEM []byte) error {
-	return os.WriteFile(ws.certFile, certPEM, 0o644)
+func (ws workspace) path(elem ...string) string {
+	return filepath.Join(append([]string{ws.root}, elem...)...)
 }
 
 func (ws workspace) remove() error {
 	return os.RemoveAll(ws.root)
+}
+
+// buildProviders compiles the provider (as `make build` does) and the null provider into binDir.
+func (ws workspace) buildProviders(ctx context.Context) error {
+	output, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
+	if err != nil {
+		return fmt.Errorf("go env GOMOD: %w", err)
+	}
+	gomod := strings.TrimSpace(string(output))
+	if gomod == "" || gomod == os.DevNull {
+		return fmt.Errorf("run the bench inside the provider's module (go env GOMOD gave %q)", gomod)
+	}
+	for pkg, binary := range map[string]string{".": providerBinary, "./internal/cmd/bench/nullprovider": nullProviderBinary} {
+		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", ws.path(binDir, binary), pkg)
+		cmd.Dir = filepath.Dir(gomod)
+		if output, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("building %s in %s: %w\n%s", pkg, cmd.Dir, err, output)
+		}
+	}
+	return nil
+}
+
+// The update step sets var.revision to updatedRevision; the first changedCount(n) resources take
+// it as their memo, the others keep "revision 1".
+const updatedRevision = 2
+
+// changedCount is how many resources the update step changes: 10 %, at least one.
+func changedCount(n int) int {
+	return max(1, (n+9)/10)
+}
+
+// keyName is the name of key i; the mock starts empty, so names are unique within a run.
+func keyName(i int) string {
+	return fmt.Sprintf("bench-%05d", i)
+}
+
+// memoFor is the memo resource i has at revision.
+func memoFor(i, n, revision int) string {
+	if i < changedCount(n) {
+		return "revision " + strconv.Itoa(revision)
+	}
+	return "revision 1"
+}
+
+// config is the configuration of n keys of the provider ncloudkms/<name>: ncloudkms_key, or the
+// null provider's nullkms_key. One counted resource keeps the file small; Terraform still plans and
+// applies every instance as its own node. The provider block sets nothing: endpoint and credentials
+// come from the environment and max_retries stays at its default, so retries behave as they would
+// for a user.
+func config(name string, n int) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    %[1]s = {
+      source = "ncloudkms/%[1]s"
+    }
+  }
+}
+
+# Endpoint and credentials come from NCLOUD_* variables; max_retries is left at its default.
+provider "%[1]s" {}
+
+variable "revision" {
+  type    = number
+  default = 1
+}
+
+resource "%[1]s_key" "bench" {
+  count           = %[2]d
+  name            = format("bench-%%05d", count.index)
+  type            = "AES256"
+  memo            = count.index < %[3]d ? "revision ${var.revision}" : "revision 1"
+  deletion_policy = "DELETE"
+}
+`, name, n, changedCount(n))
+}
+
+// cliConfig points Terraform at the providers built into binDir instead of the registry.
+func cliConfig(binDir string) string {
+	return fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "ncloudkms/ncloudkms" = %q
+    "ncloudkms/nullkms"   = %q
+  }
+  direct {}
+}
+`, binDir, binDir)
 }

@@ -33,10 +33,10 @@ type nullServer struct {
 	calls      atomic.Int64 // API calls it stood for, for its tests
 }
 
-// newNullServer takes ncloudkms_key's schema from the real provider's protocol server.
+// newNullServer takes ncloudkms_key's schema from the real provider.
 func newNullServer(latency time.Duration) (*nullServer, error) {
-	ctx := context.Background()
-	realSchemas, err := provider.NewProtocol6Server(provider.New("bench")(), true).GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	realSchemas, err := providerserver.NewProtocol6(provider.New("bench")())().
+		GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		return nil, err
 	}
@@ -48,12 +48,8 @@ func newNullServer(latency time.Duration) (*nullServer, error) {
 	if !ok {
 		return nil, fmt.Errorf("ncloudkms_key's schema is a %s, not an object", schema.ValueType())
 	}
-	return &nullServer{
-		ProviderServer: providerserver.NewProtocol6(emptyProvider{})(),
-		schema:         schema,
-		objectType:     objectType,
-		latency:        latency,
-	}, nil
+	return &nullServer{ProviderServer: providerserver.NewProtocol6(emptyProvider{})(),
+		schema: schema, objectType: objectType, latency: latency}, nil
 }
 
 // wait stands for calls sequential API calls.
@@ -110,61 +106,63 @@ func (s *nullServer) PlanResourceChange(ctx context.Context, req *tfprotov6.Plan
 		return nil, err
 	}
 	prior, err := s.value(req.PriorState)
-	if err != nil {
-		return nil, err
-	}
-	if proposed.IsNull() || !prior.IsNull() {
-		return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}, nil
+	if err != nil || proposed.IsNull() || !prior.IsNull() {
+		return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}, err
 	}
 	s.listOnce.Do(func() { s.wait(ctx, 1) })
-	planned, err := s.mapAttributes(proposed, func(attribute *tfprotov6.SchemaAttribute, v tftypes.Value) tftypes.Value {
-		if attribute.Computed && v.IsNull() {
-			return tftypes.NewValue(v.Type(), tftypes.UnknownValue)
-		}
-		return v
-	})
-	if err != nil {
+	var planned map[string]tftypes.Value
+	if err := proposed.As(&planned); err != nil {
 		return nil, err
 	}
-	value, err := tfprotov6.NewDynamicValue(s.objectType, planned)
+	for _, attribute := range s.schema.Block.Attributes {
+		if v := planned[attribute.Name]; attribute.Computed && v.IsNull() {
+			planned[attribute.Name] = tftypes.NewValue(v.Type(), tftypes.UnknownValue)
+		}
+	}
+	value, err := tfprotov6.NewDynamicValue(s.objectType, tftypes.NewValue(s.objectType, planned))
 	return &tfprotov6.PlanResourceChangeResponse{PlannedState: &value}, err
 }
 
 // ApplyResourceChange: a create is POST and GET, a destroy request-deletion and DELETE, and an
 // update one call per changed attribute.
 func (s *nullServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	planned, err := s.value(req.PlannedState)
+	plannedValue, err := s.value(req.PlannedState)
 	if err != nil {
 		return nil, err
 	}
-	prior, err := s.value(req.PriorState)
+	priorValue, err := s.value(req.PriorState)
 	if err != nil {
 		return nil, err
 	}
-	switch {
-	case planned.IsNull():
+	if plannedValue.IsNull() {
 		s.wait(ctx, 2)
 		return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PlannedState}, nil
-	case prior.IsNull():
+	}
+	var planned, prior map[string]tftypes.Value
+	if err := plannedValue.As(&planned); err != nil {
+		return nil, err
+	}
+	if priorValue.IsNull() {
 		s.wait(ctx, 2)
 		tag, now := s.nextTag.Add(1), time.Now()
-		planned, err = s.mapAttributes(planned, func(attribute *tfprotov6.SchemaAttribute, v tftypes.Value) tftypes.Value {
-			if v.IsKnown() {
-				return v
+		for name, v := range planned {
+			if !v.IsKnown() {
+				planned[name] = madeUpValue(name, v.Type(), tag, now)
 			}
-			return madeUpValue(attribute.Name, v.Type(), tag, now)
-		})
-		if err != nil {
+		}
+	} else {
+		if err := priorValue.As(&prior); err != nil {
 			return nil, err
 		}
-	default:
-		changed, err := s.changedAttributes(prior, planned)
-		if err != nil {
-			return nil, err
+		changed := 0
+		for name, v := range planned {
+			if !v.Equal(prior[name]) {
+				changed++
+			}
 		}
 		s.wait(ctx, changed)
 	}
-	newState, err := tfprotov6.NewDynamicValue(s.objectType, planned)
+	newState, err := tfprotov6.NewDynamicValue(s.objectType, tftypes.NewValue(s.objectType, planned))
 	return &tfprotov6.ApplyResourceChangeResponse{NewState: &newState, Private: req.PlannedPrivate}, err
 }
 
@@ -174,36 +172,6 @@ func (s *nullServer) value(v *tfprotov6.DynamicValue) (tftypes.Value, error) {
 		return tftypes.NewValue(s.objectType, nil), nil
 	}
 	return v.Unmarshal(s.objectType)
-}
-
-// mapAttributes returns object with each top-level attribute replaced by f's answer.
-func (s *nullServer) mapAttributes(object tftypes.Value, f func(*tfprotov6.SchemaAttribute, tftypes.Value) tftypes.Value) (tftypes.Value, error) {
-	var values map[string]tftypes.Value
-	if err := object.As(&values); err != nil {
-		return tftypes.Value{}, err
-	}
-	for _, attribute := range s.schema.Block.Attributes {
-		values[attribute.Name] = f(attribute, values[attribute.Name])
-	}
-	return tftypes.NewValue(s.objectType, values), nil
-}
-
-// changedAttributes counts the top-level attributes whose values differ.
-func (s *nullServer) changedAttributes(before, after tftypes.Value) (int, error) {
-	var b, a map[string]tftypes.Value
-	if err := before.As(&b); err != nil {
-		return 0, err
-	}
-	if err := after.As(&a); err != nil {
-		return 0, err
-	}
-	changed := 0
-	for name, v := range a {
-		if !v.Equal(b[name]) {
-			changed++
-		}
-	}
-	return changed, nil
 }
 
 // madeUpValue is what the API would report for an attribute unknown until the key exists, the

@@ -111,15 +111,12 @@ func TestNullServerLifecycle(t *testing.T) {
 
 	// Update of the memo: one call.
 	updated := s.config(t, "revision 2")
-	proposed, err := s.mapAttributes(state, func(a *tfprotov6.SchemaAttribute, v tftypes.Value) tftypes.Value {
-		if a.Name == "memo" {
-			return attribute(t, updated, "memo")
-		}
-		return v
-	})
-	if err != nil {
+	var values map[string]tftypes.Value
+	if err := state.As(&values); err != nil {
 		t.Fatal(err)
 	}
+	values["memo"] = attribute(t, updated, "memo")
+	proposed := tftypes.NewValue(s.objectType, values)
 	plan, err = s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
 		TypeName: nullKeyType, PriorState: created.NewState, ProposedNewState: s.dynamic(t, proposed), Config: s.dynamic(t, updated)})
 	if err != nil {

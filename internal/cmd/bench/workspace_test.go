@@ -37,8 +37,8 @@ func TestMemoFor(t *testing.T) {
 	}
 }
 
-func TestKeysConfig(t *testing.T) {
-	config := keysConfig(300)
+func TestConfig(t *testing.T) {
+	text := config("ncloudkms", 300)
 	for _, want := range []string{
 		`source = "ncloudkms/ncloudkms"`,
 		`provider "ncloudkms" {}`,
@@ -49,46 +49,27 @@ func TestKeysConfig(t *testing.T) {
 		`deletion_policy = "DELETE"`,
 		`variable "revision" {`,
 	} {
-		if !strings.Contains(config, want) {
-			t.Errorf("keys configuration lacks %q:\n%s", want, config)
+		if !strings.Contains(text, want) {
+			t.Errorf("keys configuration lacks %q:\n%s", want, text)
 		}
 	}
-	if strings.Contains(config, "max_retries =") || strings.Contains(config, "access_key =") {
-		t.Errorf("the provider block must leave retries and credentials to their defaults:\n%s", config)
+	if strings.Contains(text, "max_retries =") || strings.Contains(text, "access_key =") {
+		t.Errorf("the provider block must leave retries and credentials to their defaults:\n%s", text)
 	}
-	assertBalancedBraces(t, config)
+	assertBalancedBraces(t, text)
 }
 
-// TestNullConfig: the null provider's configuration is the keys' one, on nullkms_key.
-func TestNullConfig(t *testing.T) {
-	config := nullConfig(300)
-	for _, want := range []string{`source = "ncloudkms/nullkms"`, `provider "nullkms" {}`} {
-		if !strings.Contains(config, want) {
-			t.Errorf("null configuration lacks %q:\n%s", want, config)
+// TestConfig_null: the null provider's configuration is the keys' one, on nullkms_key.
+func TestConfig_null(t *testing.T) {
+	keys, null := config("ncloudkms", 300), config("nullkms", 300)
+	for _, want := range []string{`source = "ncloudkms/nullkms"`, `provider "nullkms" {}`, `resource "nullkms_key" "bench" {`} {
+		if !strings.Contains(null, want) {
+			t.Errorf("null configuration lacks %q:\n%s", want, null)
 		}
 	}
-	resources := func(config string) string { return config[strings.Index(config, `variable "revision"`):] }
-	if got, want := resources(config), strings.ReplaceAll(resources(keysConfig(300)), "ncloudkms_key", "nullkms_key"); got != want {
-		t.Errorf("resources differ from the keys':\n%s\nwant\n%s", got, want)
+	if strings.ReplaceAll(keys, "ncloudkms", "nullkms") != strings.ReplaceAll(null, "ncloudkms", "nullkms") {
+		t.Errorf("the configurations differ in more than the provider:\n%s\n%s", keys, null)
 	}
-	assertBalancedBraces(t, config)
-}
-
-func TestFloorConfig(t *testing.T) {
-	config := floorConfig(1000)
-	for _, want := range []string{
-		`resource "terraform_data" "bench" {`,
-		`count = 1000`,
-		`count.index < 100 ? "revision ${var.revision}" : "revision 1"`,
-	} {
-		if !strings.Contains(config, want) {
-			t.Errorf("floor configuration lacks %q:\n%s", want, config)
-		}
-	}
-	if strings.Contains(config, "ncloudkms") {
-		t.Errorf("the floor must not use the provider:\n%s", config)
-	}
-	assertBalancedBraces(t, config)
 }
 
 func TestCLIConfig(t *testing.T) {

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseOptions_defaults(t *testing.T) {
+	opts, err := parseOptions(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (options{keys: 300, latency: 25 * time.Millisecond, parallelism: 10}); opts != want {
+		t.Errorf("got %+v, want %+v", opts, want)
+	}
+}
+
+func TestParseOptions_flags(t *testing.T) {
+	opts, err := parseOptions([]string{"-n", "1000", "-latency", "5ms", "-parallelism", "20", "-keep"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (options{keys: 1000, latency: 5 * time.Millisecond, parallelism: 20, keep: true}); opts != want {
+		t.Errorf("got %+v, want %+v", opts, want)
+	}
+}
+
+func TestParseOptions_rejects(t *testing.T) {
+	for _, args := range [][]string{
+		{"-n", "0"}, {"-n", "100000"}, {"-parallelism", "0"}, {"-latency", "-1ms"}, {"extra"}, {"-unknown"},
+	} {
+		if _, err := parseOptions(args, io.Discard); err == nil {
+			t.Errorf("%q: no error", args)
+		}
+	}
+}
+
+func TestHeaderLine(t *testing.T) {
+	got := headerLine("Terraform v1.15.0")
+	if !strings.HasPrefix(got, "bench: Terraform v1.15.0, go") || !strings.HasSuffix(got, ", API over HTTPS (HTTP/2)") {
+		t.Errorf("headerLine = %q, want the versions first and the API's protocol last", got)
+	}
+}
+
+func TestStartMock(t *testing.T) {
+	ws := workspace{root: t.TempDir()}
+	mock, err := startMock(ws, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mock.Close()
+	if !strings.HasPrefix(mock.URL(), "https://") {
+		t.Errorf("URL %q, want HTTPS", mock.URL())
+	}
+	written, err := os.ReadFile(ws.path(certFile))
+	if err != nil || len(written) == 0 || !bytes.Equal(written, mock.CertificatePEM()) {
+		t.Errorf("certificate file %q (%v), want the mock's certificate", written, err)
+	}
+}
