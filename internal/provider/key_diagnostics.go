@@ -23,8 +23,8 @@ const (
 	summaryPendingKeyCannotBeAdopted      = "Key pending deletion cannot be adopted"
 	summaryKeyDeletedOutside              = "Key deleted outside Terraform"
 	summaryKeyReplacementOnRequestRefused = "Key replacement on request refused"
-	summaryKeyUsedRecently = "Key was used recently"
-	summaryKeyLastUseUnreadable = "Key last use could not be read"
+	summaryKeyUsedRecently                = "Key was used recently"
+	summaryKeyLastUseUnreadable           = "Key last use could not be read"
 )
 
 // Summaries of apply-time failures of Delete and of the plan-time name check.

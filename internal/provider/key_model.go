@@ -41,7 +41,7 @@ type keyResourceModel struct {
 	DeletionProtection types.Bool   `tfsdk:"deletion_protection"`
 	// RefuseDeletionIfUsedWithin is a Go duration; null turns the guard off.
 	RefuseDeletionIfUsedWithin types.String `tfsdk:"refuse_deletion_if_used_within"`
-	RestoreIfPending   types.Bool   `tfsdk:"restore_if_pending"`
+	RestoreIfPending           types.Bool   `tfsdk:"restore_if_pending"`
 }
 
 // setFromKey copies what the API knows about a key (Get Key Info) into the model.
