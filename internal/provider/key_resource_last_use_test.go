@@ -169,11 +169,15 @@ func TestAccKeyResource_deletionGuard(t *testing.T) {
 		detail    string // a fragment of the deletion warning's last line
 	}{
 		{"used within the window", guard,
-			func(t *testing.T, m *kmsmock.Server, tag string) { recordUse(t, m, tag, time.Hour, "10.0.0.7", "decrypt") },
+			func(t *testing.T, m *kmsmock.Server, tag string) {
+				recordUse(t, m, tag, time.Hour, "10.0.0.7", "decrypt")
+			},
 			[]cliDiag{cliError(summaryKeyUsedRecently, cliKeyAddress), cliWarning(summaryKeyWillBeDeleted, cliKeyAddress)},
 			"API request by account 2000001 from 10.0.0.7, action decrypt"},
 		{"used before the window", guard,
-			func(t *testing.T, m *kmsmock.Server, tag string) { recordUse(t, m, tag, 800*time.Hour, "10.0.0.7", "decrypt") },
+			func(t *testing.T, m *kmsmock.Server, tag string) {
+				recordUse(t, m, tag, 800*time.Hour, "10.0.0.7", "decrypt")
+			},
 			[]cliDiag{cliWarning(summaryKeyWillBeDeleted, cliKeyAddress)}, "(800h0m0s ago)"},
 		{"never used", guard, nil,
 			[]cliDiag{cliWarning(summaryKeyWillBeDeleted, cliKeyAddress)}, "Last use: no use recorded."},

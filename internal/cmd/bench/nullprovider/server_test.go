@@ -155,12 +155,12 @@ func TestNullServerSchemaIsTheKeys(t *testing.T) {
 	if !ok || len(resp.ResourceSchemas) != 1 {
 		t.Fatalf("resource schemas %v, want only %s", resp.ResourceSchemas, nullKeyType)
 	}
-	real, err := providerserver.NewProtocol6(provider.New("test")())().GetProviderSchema(context.Background(),
+	keySchemas, err := providerserver.NewProtocol6(provider.New("test")())().GetProviderSchema(context.Background(),
 		&tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := len(schema.Block.Attributes), len(real.ResourceSchemas["ncloudkms_key"].Block.Attributes); got != want || want == 0 {
+	if got, want := len(schema.Block.Attributes), len(keySchemas.ResourceSchemas["ncloudkms_key"].Block.Attributes); got != want || want == 0 {
 		t.Errorf("%d attributes, want ncloudkms_key's %d", got, want)
 	}
 }
