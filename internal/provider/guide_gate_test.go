@@ -284,6 +284,7 @@ func TestGuide_gateCommandInputs(t *testing.T) {
 		{"adopted", version + diagnostic("warning", summaryPendingKeyWillBeAdopted) + summary, false},
 		{"deleted outside", version + diagnostic("warning", summaryKeyDeletedOutside) + summary, false},
 		{"name check failed", version + diagnostic("warning", summaryKeyNameCheckFailed) + summary, false},
+		{"version disabled", version + diagnostic("warning", summaryKeyVersionWillBeDisabled) + summary, false},
 		{"other lines are skipped", "\x1b[0m garbage\n" + version + summary, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {

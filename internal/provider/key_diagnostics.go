@@ -24,6 +24,7 @@ const (
 	summaryKeyDeletedOutside              = "Key deleted outside Terraform"
 	summaryKeyReplacementOnRequestRefused = "Key replacement on request refused"
 	summaryKeyUsedRecently                = "Key was used recently"
+	summaryKeyVersionWillBeDisabled       = "Key version will be disabled"
 	summaryKeyLastUseUnreadable           = "Key last use could not be read"
 )
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
@@ -41,7 +42,12 @@ type keyResourceModel struct {
 	DeletionProtection types.Bool   `tfsdk:"deletion_protection"`
 	// RefuseDeletionIfUsedWithin is a Go duration; null turns the guard off.
 	RefuseDeletionIfUsedWithin types.String `tfsdk:"refuse_deletion_if_used_within"`
-	RestoreIfPending           types.Bool   `tfsdk:"restore_if_pending"`
+	// RotationTriggers: any change rotates the key once, in place.
+	RotationTriggers types.Map `tfsdk:"rotation_triggers"`
+	// DisabledVersions is the set of disabled versions; null leaves version states alone.
+	DisabledVersions types.Set      `tfsdk:"disabled_versions"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	RestoreIfPending types.Bool     `tfsdk:"restore_if_pending"`
 }
 
 // setFromKey copies what the API knows about a key (Get Key Info) into the model.
@@ -106,6 +112,7 @@ func (m *keyResourceModel) copyStateOnlyAttributes(plan keyResourceModel) {
 	m.DeletionPolicy = plan.DeletionPolicy
 	m.DeletionProtection = plan.DeletionProtection
 	m.RefuseDeletionIfUsedWithin = plan.RefuseDeletionIfUsedWithin
+	m.Timeouts = plan.Timeouts
 	m.RestoreIfPending = plan.RestoreIfPending
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -107,7 +108,15 @@ const (
 	maxRotationPeriodDays     = 730
 )
 
-func (r *keyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+// Default time limits of the timeouts block. Each call retries for about two minutes at most.
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+	defaultUpdateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+)
+
+func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An NCloud KMS key. Destroying it follows `deletion_policy`; " +
 			"see the deletion guide before you destroy a key that has encrypted data.",
@@ -206,6 +215,21 @@ func (r *keyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 					},
 				}},
 			},
+			"rotation_triggers": schema.MapAttribute{
+				Optional:    true,
+				ElementType: types.StringType,
+				MarkdownDescription: "Arbitrary values: any change of them rotates the key once, in place (a new version " +
+					"becomes current; older versions still decrypt what they encrypted). Setting it for the first time, on " +
+					"create or after an import, records the values without rotating. Rotation needs an enabled key.",
+			},
+			"disabled_versions": schema.SetAttribute{
+				Optional:    true,
+				ElementType: types.Int64Type,
+				MarkdownDescription: "The versions to keep disabled; every other version is enabled. Data encrypted under a " +
+					"disabled version cannot be decrypted until the version is enabled again. The current version cannot be " +
+					"disabled, and versions change only while the key is enabled. Unset leaves version states to others " +
+					"(and saves the refresh a call).",
+			},
 			"restore_if_pending": schema.BoolAttribute{
 				Optional: true,
 				Computed: true,
@@ -241,6 +265,9 @@ func (r *keyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *
 				MarkdownDescription: "When NCloud will delete the key (RFC 3339, UTC); set only while the key is pending deletion (`REVOKE`).",
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
 	}
 }
 
@@ -270,6 +297,8 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	client := r.requireClient(&resp.Diagnostics)
 	if client == nil {
 		return
@@ -391,7 +420,7 @@ func (r *keyResource) adoptPendingKey(ctx context.Context, client *kmsapi.Client
 	state.setFromKey(read)
 	state.copyStateOnlyAttributes(plan)
 
-	if err := convergeKey(ctx, client, &state, plan); err != nil {
+	if err := convergeKey(ctx, client, &state, plan, false); err != nil {
 		saveStateAfterFailure(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics, err.summary,
 			fmt.Sprintf("The deletion of key %s was cancelled, but %s. %s", key, err.step, adoptedTaintedNote), err.cause)
 		return
@@ -406,6 +435,16 @@ func saveStateAfterFailure(ctx context.Context, state keyResourceModel, target *
 	diags *diag.Diagnostics, summary, what string, err error) {
 	saveKeyState(ctx, state, target, identity, diags)
 	diags.AddError(summary, what+" "+apiErrorTail(err))
+}
+
+// withTimeout limits ctx to an operation's time limit from the timeouts block, or fallback. An
+// expired limit ends the calls as a stop does: Create and Delete finish theirs within the grace
+// period (stop_grace.go), so that state and API agree.
+func withTimeout(ctx context.Context, limit func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	fallback time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	timeout, d := limit(ctx, fallback)
+	diags.Append(d...)
+	return context.WithTimeout(ctx, timeout)
 }
 
 // saveKeyState records the key in the state, and its identity where the CLI supports resource
@@ -426,6 +465,8 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	// Without a configured provider (unknown provider settings) keep the state as it is.
 	if r.data == nil {
 		return
@@ -455,6 +496,15 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 
+	if !state.DisabledVersions.IsNull() { // only keys that manage their versions read them
+		listed, err := r.data.client.ListVersions(ctx, tag)
+		if err != nil {
+			resp.Diagnostics.AddError("Key versions read failed", fmt.Sprintf("The versions of key %s could not be read. %s",
+				keyRef{Name: key.KeyName, Tag: tag}, apiErrorTail(err)))
+			return
+		}
+		state.DisabledVersions = disabledVersionsOf(listed)
+	}
 	state.setFromKey(key)
 	state.defaultStateOnlyAttributes()
 	// Refresh runs before the plan in the same provider process: a tainted key's replacement
@@ -472,14 +522,18 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	state.copyStateOnlyAttributes(plan)
+	rotate := rotationTriggered(state.RotationTriggers, plan.RotationTriggers)
+	state.RotationTriggers = plan.RotationTriggers
 
-	if keyNeedsCalls(state, plan) {
+	if rotate || keyNeedsCalls(state, plan) {
 		client := r.requireClient(&resp.Diagnostics)
 		if client == nil {
 			return
 		}
-		if err := convergeKey(ctx, client, &state, plan); err != nil {
+		if err := convergeKey(ctx, client, &state, plan, rotate); err != nil {
 			saveStateAfterFailure(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics, err.summary,
 				fmt.Sprintf("Updating key %s stopped part-way: %s. The state records the changes made so far; apply again to finish.",
 					keyRef{Name: state.Name.ValueString(), Tag: state.KeyTag.ValueString()}, err.step), err.cause)
@@ -496,7 +550,8 @@ func keyNeedsCalls(state, plan keyResourceModel) bool {
 	return state.Status.ValueString() == kmsapi.StatusRevoke ||
 		!state.Enabled.Equal(plan.Enabled) || state.Status.ValueString() != plannedStatus(plan.Enabled).ValueString() ||
 		!state.Name.Equal(plan.Name) || !state.Memo.Equal(plan.Memo) ||
-		!state.RotationPeriodDays.Equal(plan.RotationPeriodDays)
+		!state.RotationPeriodDays.Equal(plan.RotationPeriodDays) ||
+		(!plan.DisabledVersions.IsNull() && !plan.DisabledVersions.Equal(state.DisabledVersions))
 }
 
 // convergeStepError says which step of convergeKey failed.
@@ -509,7 +564,7 @@ type convergeStepError struct {
 // convergeKey makes the calls that take the key from state to plan, in this order: cancel a pending
 // deletion; enable; rename; memo; auto-rotation; disable last, since rotation calls need an enabled
 // key. Each answer is recorded in state, so after a failure state holds what was reached.
-func convergeKey(ctx context.Context, client *kmsapi.Client, state *keyResourceModel, plan keyResourceModel) *convergeStepError {
+func convergeKey(ctx context.Context, client *kmsapi.Client, state *keyResourceModel, plan keyResourceModel, rotate bool) *convergeStepError {
 	tag := state.KeyTag.ValueString()
 	wantEnabled := plan.Enabled.ValueBool()
 
@@ -524,7 +579,8 @@ func convergeKey(ctx context.Context, client *kmsapi.Client, state *keyResourceM
 	// Rotation calls other than "off" are accepted only on an enabled key. A plan never asks for them
 	// on a key that stays disabled (ModifyPlan refuses it); adopting a pending key may, so enable it
 	// for the duration and disable it again below.
-	if (wantEnabled || rotationNeedsEnabledKey(*state, plan)) && state.Status.ValueString() != kmsapi.StatusEnable {
+	needsEnabled := rotate || rotationNeedsEnabledKey(*state, plan) || versionsChange(*state, plan)
+	if (wantEnabled || needsEnabled) && state.Status.ValueString() != kmsapi.StatusEnable {
 		change, err := client.EnableKey(ctx, tag)
 		if err != nil {
 			return &convergeStepError{"Key enable failed", "the key could not be enabled", err}
@@ -547,6 +603,18 @@ func convergeKey(ctx context.Context, client *kmsapi.Client, state *keyResourceM
 	}
 
 	if err := convergeRotation(ctx, client, state, plan); err != nil {
+		return err
+	}
+
+	if rotate {
+		rotation, err := client.Rotate(ctx, tag, state.CurrentVersion.ValueInt64())
+		if err != nil {
+			return &convergeStepError{"Key rotation failed", "the key could not be rotated", err}
+		}
+		state.CurrentVersion = types.Int64Value(rotation.Version)
+	}
+
+	if err := convergeVersions(ctx, client, state, plan); err != nil {
 		return err
 	}
 
@@ -608,6 +676,8 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	key := keyRef{Name: state.Name.ValueString(), Tag: state.KeyTag.ValueString()}
 
 	// Backstop of the plan-time error, for plans made before protection was recorded.

@@ -662,7 +662,7 @@ func deleteDirectly(t *testing.T, m *kmsmock.Server, plannedFrom, state keyResou
 }
 
 func stateOfMockKey(key kmsmock.Key, policy string, protected bool) keyResourceModel {
-	return keyResourceModel{
+	return withNullExtras(keyResourceModel{
 		keyModel: keyModel{
 			ID:                   types.StringValue(key.KeyTag),
 			KeyTag:               types.StringValue(key.KeyTag),
@@ -683,7 +683,7 @@ func stateOfMockKey(key kmsmock.Key, policy string, protected bool) keyResourceM
 		DeletionPolicy:     types.StringValue(policy),
 		DeletionProtection: types.BoolValue(protected),
 		RestoreIfPending:   types.BoolValue(false),
-	}
+	})
 }
 
 // Delete's own paths that a plan cannot reach: the protection backstop, refusals and races,

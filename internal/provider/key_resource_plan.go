@@ -97,6 +97,9 @@ func shapeUpdatePlan(state keyResourceModel, plan *keyResourceModel) {
 	plan.Status = plannedStatus(plan.Enabled)
 	plan.DeletionScheduledFor = types.StringNull()
 	plan.CurrentVersion = state.CurrentVersion
+	if rotationTriggered(state.RotationTriggers, plan.RotationTriggers) {
+		plan.CurrentVersion = types.Int64Unknown()
+	}
 	switch {
 	case plan.RotationPeriodDays.IsUnknown():
 		plan.NextRotationAt = types.StringUnknown()
@@ -166,6 +169,7 @@ func rotationChangeNeedsEnabledKey(state, plan keyResourceModel) diag.Diagnostic
 // happens to that key, exactly as a replacement that the configuration forces does.
 func (r *keyResource) planCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan keyResourceModel) {
 	diags := &resp.Diagnostics
+	addVersionDiagnostics(nil, plan, diags)
 	if replaced, ok := replacedKeyFromPrivate(ctx, req); ok {
 		// The second plan of a replacement. When the configuration forces it, the first plan
 		// announced it. Otherwise (-replace, replace_triggered_by) Terraform drops this plan's
@@ -198,6 +202,7 @@ func replacedKeyFromPrivate(ctx context.Context, req resource.ModifyPlanRequest)
 // name another key holds, and rotation changes the API refuses.
 func (r *keyResource) addUpdateDiagnostics(ctx context.Context, state, plan keyResourceModel, diags *diag.Diagnostics) {
 	diags.Append(rotationChangeNeedsEnabledKey(state, plan)...)
+	addVersionDiagnostics(&state, plan, diags)
 	key := keyRef{Name: state.Name.ValueString(), Tag: state.KeyTag.ValueString()}
 	if state.Status.ValueString() == kmsapi.StatusRevoke {
 		enable := plan.Enabled.IsUnknown() || plan.Enabled.ValueBool()

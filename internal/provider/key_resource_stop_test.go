@@ -174,7 +174,7 @@ func diagnosticsFailed(diags []*tfprotov6.Diagnostic) bool {
 }
 
 func stopTestPlan(name string) keyResourceModel {
-	return keyResourceModel{
+	return withNullExtras(keyResourceModel{
 		keyModel: keyModel{
 			ID:                   types.StringUnknown(),
 			KeyTag:               types.StringUnknown(),
@@ -195,7 +195,7 @@ func stopTestPlan(name string) keyResourceModel {
 		DeletionPolicy:     types.StringValue("DELETE"),
 		DeletionProtection: types.BoolValue(false),
 		RestoreIfPending:   types.BoolValue(false),
-	}
+	})
 }
 
 // TestKeyResource_stopDuringCreateRecordsTheKey: a stop while POST /keys is in flight used to end

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -186,4 +189,16 @@ func errorText(fragments ...string) *regexp.Regexp {
 		patterns[i] = strings.Join(words, `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(patterns, `.*`))
+}
+
+// withNullExtras gives a model built by hand the null values that a configuration without
+// refuse_deletion_if_used_within, rotation_triggers, disabled_versions and timeouts has.
+func withNullExtras(m keyResourceModel) keyResourceModel {
+	m.RefuseDeletionIfUsedWithin = types.StringNull()
+	m.RotationTriggers = types.MapNull(types.StringType)
+	m.DisabledVersions = types.SetNull(types.Int64Type)
+	m.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+	})}
+	return m
 }

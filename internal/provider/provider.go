@@ -256,6 +256,7 @@ func (p *ncloudKMSProvider) DataSources(_ context.Context) []func() datasource.D
 	return []func() datasource.DataSource{
 		NewKeyDataSource,
 		NewKeysDataSource,
+		NewKeyVersionsDataSource,
 	}
 }
 

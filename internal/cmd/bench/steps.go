@@ -26,7 +26,8 @@ type step struct {
 //   - update: the plan walk refreshes every key (GET), then the apply walk changes the memo of
 //     10 % of them (PUT /keys/{tag}/memo). The planned state already holds the new memo, so no
 //     read after the update is needed; no key is created, so there is no name check.
-//   - destroy: the refresh before the destroy plan (GET per key), then for each key with
+//   - destroy: the refresh before the destroy plan (GET per key), the key's last use that the
+//     plan's deletion warning ends with (GET /keys/{tag}/last-use-info), then for each key with
 //     deletion_policy DELETE: POST /keys/{tag}/request-deletion and DELETE /keys/{tag}.
 func benchSteps(n, parallelism int) []step {
 	common := []string{"-input=false", "-no-color", "-parallelism=" + strconv.Itoa(parallelism)}
@@ -36,7 +37,7 @@ func benchSteps(n, parallelism int) []step {
 		// -detailed-exitcode: exit 0 means no changes; anything else is a perpetual diff (an error).
 		{name: "refresh", args: append([]string{"plan", "-detailed-exitcode"}, common...), minCalls: n, revision: 1},
 		{name: "update", args: append([]string{"apply", "-auto-approve", updated}, common...), minCalls: n + changedCount(n), revision: updatedRevision},
-		{name: "destroy", args: append([]string{"destroy", "-auto-approve", updated}, common...), minCalls: 3 * n},
+		{name: "destroy", args: append([]string{"destroy", "-auto-approve", updated}, common...), minCalls: 4 * n},
 	}
 }
 

@@ -34,8 +34,9 @@ func TestBenchSteps_args(t *testing.T) {
 
 func TestBenchSteps_minimumCallsAtN300(t *testing.T) {
 	// apply: two empty list pages (one per planning process), then POST + GET per key;
-	// update: GET per key, then 30 memo changes; destroy: GET, request-deletion and DELETE per key.
-	want := map[string]int{"apply": 602, "refresh": 300, "update": 330, "destroy": 900}
+	// update: GET per key, then 30 memo changes; destroy: GET, last-use-info, request-deletion and
+	// DELETE per key.
+	want := map[string]int{"apply": 602, "refresh": 300, "update": 330, "destroy": 1200}
 	for _, s := range benchSteps(300, 10) {
 		if s.minCalls != want[s.name] {
 			t.Errorf("%s: minCalls = %d, want %d", s.name, s.minCalls, want[s.name])
