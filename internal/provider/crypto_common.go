@@ -24,7 +24,11 @@ const (
 	maxRSAPlaintextBytes = 190 // RSA-2048 with OAEP and SHA-256
 	rsaKeyType           = "RSA2048"
 	aesKeyType           = "AES256"
+	defaultDataKeyBits   = 256
 )
+
+// dataKeyBits are the sizes create-custom-key makes; one list feeds the validator and the description.
+var dataKeyBits = []int64{128, 256, 512}
 
 // keyUse is what a configuration does with a key, and the key types that can do it.
 type keyUse struct {
@@ -41,6 +45,8 @@ var (
 	useDecrypt = keyUse{doing: "decrypt", types: []string{aesKeyType, rsaKeyType}, wrongKeyType: summaryKeyCannotDecrypt,
 		withContext: true, failureHint: "A ciphertext decrypts only with the key that made it, unaltered, and with the " +
 			"context it was encrypted with (none when none)."}
+	useDataKey = keyUse{doing: "make data keys", types: []string{aesKeyType, rsaKeyType}, wrongKeyType: summaryKeyCannotMakeDataKeys,
+		withContext: true}
 )
 
 // allows reports whether a key of this type can be used this way.

@@ -13,22 +13,24 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
-// Diagnostic summaries of ncloudkms_ciphertext, ncloudkms_decrypt and ciphertext_version. Like the
-// key's, they never change.
+// Diagnostic summaries of ncloudkms_ciphertext, ncloudkms_decrypt, ncloudkms_data_key and
+// ciphertext_version. Like the key's, they never change.
 const (
-	summaryEncryptFailed     = "Encryption failed"
-	summaryDecryptFailed     = "Decryption failed"
-	summaryKeyCheckFailed    = "Key check failed"
-	summaryKeyNotFound       = "Key not found"
-	summaryKeyCannotEncrypt  = "Key cannot encrypt"
-	summaryKeyCannotDecrypt  = "Key cannot decrypt"
-	summaryContextRequired   = "Context required by a convergent key"
-	summaryPlaintextTooLong  = "Plaintext too long for an RSA2048 key"
-	summaryPlaintextLength   = "Plaintext length out of range"
-	summaryPlaintextNotText  = "Plaintext is not UTF-8 text"
-	summaryInvalidCiphertext = "Invalid ciphertext"
-	summaryPlaintextChoice   = "Exactly one of plaintext_wo and plaintext required"
-	summaryPlaintextVersion  = "plaintext_wo_version goes with plaintext_wo"
+	summaryEncryptFailed         = "Encryption failed"
+	summaryDecryptFailed         = "Decryption failed"
+	summaryDataKeyFailed         = "Data key creation failed"
+	summaryKeyCheckFailed        = "Key check failed"
+	summaryKeyNotFound           = "Key not found"
+	summaryKeyCannotEncrypt      = "Key cannot encrypt"
+	summaryKeyCannotDecrypt      = "Key cannot decrypt"
+	summaryKeyCannotMakeDataKeys = "Key cannot make data keys"
+	summaryContextRequired       = "Context required by a convergent key"
+	summaryPlaintextTooLong      = "Plaintext too long for an RSA2048 key"
+	summaryPlaintextLength       = "Plaintext length out of range"
+	summaryPlaintextNotText      = "Plaintext is not UTF-8 text"
+	summaryInvalidCiphertext     = "Invalid ciphertext"
+	summaryPlaintextChoice       = "Exactly one of plaintext_wo and plaintext required"
+	summaryPlaintextVersion      = "plaintext_wo_version goes with plaintext_wo"
 )
 
 // The configuration errors of ncloudkms_ciphertext's plaintext arguments.

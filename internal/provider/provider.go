@@ -268,6 +268,7 @@ func (p *ncloudKMSProvider) DataSources(_ context.Context) []func() datasource.D
 func (p *ncloudKMSProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewDecryptEphemeralResource,
+		NewDataKeyEphemeralResource,
 	}
 }
 
