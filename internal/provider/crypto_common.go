@@ -24,6 +24,7 @@ const (
 	maxRSAPlaintextBytes = 190 // RSA-2048 with OAEP and SHA-256
 	rsaKeyType           = "RSA2048"
 	aesKeyType           = "AES256"
+	ecdsaKeyType         = "ECDSA"
 	defaultDataKeyBits   = 256
 )
 
@@ -47,6 +48,7 @@ var (
 			"context it was encrypted with (none when none)."}
 	useDataKey = keyUse{doing: "make data keys", types: []string{aesKeyType, rsaKeyType}, wrongKeyType: summaryKeyCannotMakeDataKeys,
 		withContext: true}
+	usePublicKey = keyUse{doing: "give a public key", types: []string{rsaKeyType, ecdsaKeyType}, wrongKeyType: summaryKeyHasNoPublicKey}
 )
 
 // allows reports whether a key of this type can be used this way.

@@ -13,16 +13,18 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
-// Diagnostic summaries of ncloudkms_ciphertext, ncloudkms_decrypt, ncloudkms_data_key and
-// ciphertext_version. Like the key's, they never change.
+// Diagnostic summaries of ncloudkms_ciphertext, ncloudkms_decrypt, ncloudkms_data_key,
+// ncloudkms_public_key and ciphertext_version. Like the key's, they never change.
 const (
 	summaryEncryptFailed         = "Encryption failed"
 	summaryDecryptFailed         = "Decryption failed"
+	summaryPublicKeyReadFailed   = "Public key read failed"
 	summaryDataKeyFailed         = "Data key creation failed"
 	summaryKeyCheckFailed        = "Key check failed"
 	summaryKeyNotFound           = "Key not found"
 	summaryKeyCannotEncrypt      = "Key cannot encrypt"
 	summaryKeyCannotDecrypt      = "Key cannot decrypt"
+	summaryKeyHasNoPublicKey     = "Key has no public key"
 	summaryKeyCannotMakeDataKeys = "Key cannot make data keys"
 	summaryContextRequired       = "Context required by a convergent key"
 	summaryPlaintextTooLong      = "Plaintext too long for an RSA2048 key"

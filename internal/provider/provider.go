@@ -262,6 +262,7 @@ func (p *ncloudKMSProvider) DataSources(_ context.Context) []func() datasource.D
 	return []func() datasource.DataSource{
 		NewKeyDataSource,
 		NewKeysDataSource,
+		NewPublicKeyDataSource,
 	}
 }
 
