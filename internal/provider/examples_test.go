@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -78,6 +79,9 @@ func TestAccExamples_validate(t *testing.T) {
 	for _, rel := range dirs {
 		t.Run(rel, func(t *testing.T) {
 			t.Parallel()
+			for _, need := range exampleNeeds(t, filepath.Join(root, rel)) {
+				(&tfWorkdir{t: t, terraform: terraform}).SkipBelow(need.minimum, need.feature)
+			}
 			dir := copyExampleFolder(t, filepath.Join(root, rel))
 			out, code := runExampleCommand(t, terraform, dir, cliConfig, "validate", "-no-color")
 			if code != 0 {
@@ -85,6 +89,42 @@ func TestAccExamples_validate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cliFeature is a feature of the configuration language that needs a newer Terraform CLI, and how
+// an example shows that it uses it.
+type cliFeature struct {
+	minimum, feature string
+	used             *regexp.Regexp
+}
+
+var cliFeatures = []cliFeature{
+	{"1.8.0", "provider-defined functions", regexp.MustCompile(`provider::`)},
+	{"1.10.0", "ephemeral resources", regexp.MustCompile(`(?m)^\s*ephemeral\s+"`)},
+	{"1.10.0", "ephemeral variables", regexp.MustCompile(`(?m)^\s*ephemeral\s*=\s*true`)},
+	{"1.11.0", "write-only arguments", regexp.MustCompile(`(?m)^\s*\w+_wo\s*=`)},
+}
+
+// exampleNeeds lists the features of cliFeatures that the .tf files of one example folder use.
+func exampleNeeds(t *testing.T, dir string) []cliFeature {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var needs []cliFeature
+	for _, file := range files {
+		content, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range cliFeatures {
+			if f.used.Match(content) && !slices.ContainsFunc(needs, func(n cliFeature) bool { return n.feature == f.feature }) {
+				needs = append(needs, f)
+			}
+		}
+	}
+	return needs
 }
 
 // exampleDirs lists the folders under root that hold at least one .tf file, relative to root

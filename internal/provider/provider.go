@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,8 +25,10 @@ import (
 )
 
 var (
-	_ provider.Provider                   = (*ncloudKMSProvider)(nil)
-	_ provider.ProviderWithValidateConfig = (*ncloudKMSProvider)(nil)
+	_ provider.Provider                       = (*ncloudKMSProvider)(nil)
+	_ provider.ProviderWithValidateConfig     = (*ncloudKMSProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*ncloudKMSProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*ncloudKMSProvider)(nil)
 )
 
 // Options lets tests build the provider around a mock without touching the process
@@ -226,6 +230,7 @@ func (p *ncloudKMSProvider) Configure(ctx context.Context, req provider.Configur
 	data := &providerData{client: client, clock: p.opts.Now, keyNames: p.keyNames, stateKeys: p.stateKeys}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *ncloudKMSProvider) currentClient() *kmsapi.Client {
@@ -249,6 +254,7 @@ func (p *ncloudKMSProvider) environment() configEnvironment {
 func (p *ncloudKMSProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewKeyResource,
+		NewCiphertextResource,
 	}
 }
 
@@ -257,6 +263,20 @@ func (p *ncloudKMSProvider) DataSources(_ context.Context) []func() datasource.D
 		NewKeyDataSource,
 		NewKeysDataSource,
 		NewKeyVersionsDataSource,
+		NewPublicKeyDataSource,
+	}
+}
+
+func (p *ncloudKMSProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewDecryptEphemeralResource,
+		NewDataKeyEphemeralResource,
+	}
+}
+
+func (p *ncloudKMSProvider) Functions(_ context.Context) []func() function.Function {
+	return []func() function.Function{
+		NewCiphertextVersionFunction,
 	}
 }
 
