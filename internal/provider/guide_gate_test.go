@@ -285,6 +285,9 @@ func TestGuide_gateCommandInputs(t *testing.T) {
 		{"deleted outside", version + diagnostic("warning", summaryKeyDeletedOutside) + summary, false},
 		{"name check failed", version + diagnostic("warning", summaryKeyNameCheckFailed) + summary, false},
 		{"other lines are skipped", "\x1b[0m garbage\n" + version + summary, false},
+		{"ACL replaced", version + replaced("ncloudkms_key_acl", "ncloudkms_key_acl.a", "replace") + summary, false},
+		{"ACL denies every address", version + diagnostic("warning", summaryKeyACLDeniesEveryAddress) + summary, false},
+		{"ACL's key deleted outside", version + diagnostic("warning", summaryKeyACLKeyGone) + summary, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			run := runGate(t, script, c.input, false)

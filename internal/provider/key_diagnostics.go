@@ -53,6 +53,9 @@ type keyRef struct {
 }
 
 func (k keyRef) String() string {
+	if k.Name == "" { // only the tag is known (see describeKey)
+		return "with key tag " + k.Tag
+	}
 	return fmt.Sprintf("%q (key tag %s)", k.Name, k.Tag)
 }
 

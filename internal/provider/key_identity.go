@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -14,8 +15,9 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
-// What ncloudkms_key shares with the resources that belong to one key: the provider data, the
-// resource identity (the key tag; Terraform 1.12+, OpenTofu 1.12+) and import.
+// What ncloudkms_key and the resources of one key (ncloudkms_key_acl, ncloudkms_key_token_generator)
+// share: the provider data, the resource identity (the key tag; Terraform 1.12+, OpenTofu 1.12+) and
+// import by key tag.
 
 // keyScopedResource is embedded by the resources of one key: their Configure, IdentitySchema and client.
 type keyScopedResource struct {
@@ -94,4 +96,21 @@ func importID(ctx context.Context, req resource.ImportStateRequest, resp *resour
 		return "", false
 	}
 	return id, true
+}
+
+// importKeyTag imports a resource of one key by its key tag: Read fills in the rest.
+func importKeyTag(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse, typeName string) {
+	id, ok := importID(ctx, req, resp)
+	if !ok {
+		return
+	}
+	if !keyTagPattern.MatchString(id) {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Import ID %q is not a key tag. Use the tag of the key (64 hexadecimal characters), for example "+
+				"terraform import %s.example 0123...cdef.", truncateForMessage(id, 80), typeName))
+		return
+	}
+	tag := strings.ToLower(id)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), tag)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key_tag"), tag)...)
 }

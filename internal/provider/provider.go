@@ -249,6 +249,7 @@ func (p *ncloudKMSProvider) environment() configEnvironment {
 func (p *ncloudKMSProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewKeyResource,
+		NewKeyACLResource,
 	}
 }
 

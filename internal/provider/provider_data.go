@@ -80,3 +80,17 @@ func addProviderNotConfigured(diags *diag.Diagnostics, what string) {
 		"are not known yet (for example an attribute of a resource that has not been created), so %s. Configure the "+
 		"provider with values known at plan time, or apply the resources it depends on first (terraform apply -target=...).", what))
 }
+
+// describeKey names the key tagged tag for a diagnostic by its name and tag, as a person finds it
+// in the console. The name costs one read; without a client, or when the read fails (the key may
+// be gone), the tag alone names it.
+func (d *providerData) describeKey(ctx context.Context, tag string) keyRef {
+	ref := keyRef{Tag: tag}
+	if d == nil || d.client == nil || tag == "" {
+		return ref
+	}
+	if key, err := d.client.GetKey(ctx, tag); err == nil {
+		ref.Name = key.KeyName
+	}
+	return ref
+}
