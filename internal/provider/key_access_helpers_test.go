@@ -2,14 +2,67 @@ package provider
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
-// Helpers of the tests of who may use a key.
+// Helpers of the tests of who may use a key: the ACL, the token generator and the tokens.
+
+// mockAPIClient is a client of the mock, as an application (or the console) would use it: one
+// attempt per call, so that a refusal shows at once.
+func mockAPIClient(t *testing.T, m *kmsmock.Server) *kmsapi.Client {
+	t.Helper()
+	client, err := kmsapi.NewClient(kmsapi.Config{Endpoint: m.URL(), AccessKey: m.AccessKey(), SecretKey: m.SecretKey(), MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+// encryptWithToken encrypts a short plaintext under the key with an access token instead of the
+// account's signature.
+func encryptWithToken(m *kmsmock.Server, t *testing.T, tag, token string) error {
+	t.Helper()
+	_, err := mockAPIClient(t, m).Encrypt(context.Background(), tag, kmsapi.EncryptInput{Plaintext: []byte("hello"), AccessToken: token})
+	return err
+}
+
+// requireTokenAuthorises checks that an access token authorises a crypto call of the key.
+func requireTokenAuthorises(t *testing.T, m *kmsmock.Server, tag, token string) {
+	t.Helper()
+	if token == "" {
+		t.Fatal("no access token")
+	}
+	if err := encryptWithToken(m, t, tag, token); err != nil {
+		t.Fatalf("an encrypt call with the access token failed: %v", err)
+	}
+}
+
+// requireTokenRefused checks that an access token no longer authorises anything (HTTP 401).
+func requireTokenRefused(t *testing.T, m *kmsmock.Server, tag, token string) {
+	t.Helper()
+	err := encryptWithToken(m, t, tag, token)
+	if !kmsapi.IsUnauthenticated(err) {
+		t.Fatalf("an encrypt call with a revoked access token: got %v, want HTTP 401", err)
+	}
+}
+
+// issueTokenSet issues a token set for the key outside Terraform, as an application's set-up would.
+func issueTokenSet(t *testing.T, m *kmsmock.Server, tag string) *kmsapi.TokenSet {
+	t.Helper()
+	set, err := mockAPIClient(t, m).CreateTokenSet(context.Background(), tag, kmsapi.TokenLifetimes{AccessTokenHours: 1, RefreshTokenHours: 1})
+	if err != nil {
+		t.Fatalf("issuing a token set: %v", err)
+	}
+	return set
+}
 
 // exchange is one HTTP request of the provider and its answer, as recordingTransport saw them.
 type exchange struct {

@@ -335,3 +335,39 @@ func TestAccKeyACL_keyDeletedOutside(t *testing.T) {
 		t.Fatal("the ACL of a deleted key is still in the state")
 	}
 }
+
+// TestAccKeyACL_destroyedBeforeItsKey: destroying a key with its ACL and its token generator
+// removes those first (Terraform's order: they depend on the key), the ACL off before its
+// addresses go; the plan says what happens to the key and to its tokens.
+func TestAccKeyACL_destroyedBeforeItsKey(t *testing.T) {
+	t.Parallel()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SetConfig(cliACLConfig(m, "", "10.0.0.1", "127.0.0.1") + generatorBlock("this", "ncloudkms_key.this.key_tag", ""))
+	wd.Apply().RequireSuccess(t)
+	tag := cliStateKeyTag(t, wd, cliKeyAddress)
+	set := issueTokenSet(t, m, tag)
+
+	plan := wd.Plan("-destroy")
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress),
+		cliWarning(summaryKeyTokensWillBeRevoked, cliGeneratorAddress))
+	requireCLIDetail(t, plan, "warning", summaryKeyTokensWillBeRevoked, `"acl-key"`, tag, "1 token", "resource is being destroyed")
+
+	m.ResetJournal()
+	destroy := wd.Destroy()
+	destroy.RequireSuccess(t)
+	calls := cliMutatingCalls(m)
+	keyCalls := []string{cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag)}
+	if len(calls) != 5 || !slices.Equal(calls[3:], keyCalls) {
+		t.Fatalf("mutating calls of the destroy: %q; want the ACL's and the generator's, then %q", calls, keyCalls)
+	}
+	first := slices.Clone(calls[:3])
+	disable, removal := slices.Index(first, cliCall("POST", tag, "acl", "disable")), slices.Index(first, cliCall("DELETE", tag, "acl"))
+	generator := slices.Index(first, cliCall("DELETE", tag, "token-generator"))
+	if disable < 0 || removal < disable || generator < 0 {
+		t.Fatalf("mutating calls of the destroy: %q; want the ACL off, then its addresses removed, and the generator deleted", calls)
+	}
+	requireTokenRefused(t, m, tag, set.AccessToken)
+	cliRequireMockGone(t, m, tag)
+}

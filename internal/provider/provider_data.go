@@ -21,6 +21,9 @@ type providerData struct {
 	// stateKeys are the keys of this configuration's state, so that a create that replaces one
 	// of them is recognised (key_replacement.go).
 	stateKeys *stateKeys
+	// generators are the token generators of this configuration's state, so that a create that
+	// replaces a tainted one is recognised (key_token_generator_resource_plan.go).
+	generators *stateGenerators
 }
 
 // keyNameIndex lists the account's keys on first use and remembers the answer.

@@ -12,7 +12,7 @@ import (
 // provider process has seen, by lower-case key tag. It lives as long as the process, which is one
 // Terraform command. Terraform plans the replacement of a tainted object as a bare create (DESIGN.md
 // "Every path to a replacement"); these records let that create learn what it replaces:
-// key_replacement.go for ncloudkms_key.
+// key_replacement.go for ncloudkms_key, key_token_generator_resource_plan.go for the token generator.
 type stateRecords[T any] struct {
 	tagOf  func(T) string
 	decode func(raw []byte) (T, bool) // a raw state, as UpgradeResourceState shows it
@@ -46,6 +46,17 @@ func (s *stateRecords[T]) Observe(v T) {
 		return
 	}
 	s.entries[tag] = &stateRecord[T]{value: v}
+}
+
+// Forget drops the record of the object of the key tagged tag: a refresh found it gone, so it is
+// no longer in the state, and a create for that key replaces nothing.
+func (s *stateRecords[T]) Forget(tag string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.entries, strings.ToLower(tag))
 }
 
 // ObserveRawState records the object of a raw state (the JSON of UpgradeResourceState).
