@@ -78,6 +78,9 @@ func TestAccExamples_validate(t *testing.T) {
 	for _, rel := range dirs {
 		t.Run(rel, func(t *testing.T) {
 			t.Parallel()
+			if usesEphemeralResources(t, filepath.Join(root, rel)) {
+				(&tfWorkdir{t: t, terraform: terraform}).SkipBelow("1.10.0", ephemeralResourcesFeature)
+			}
 			dir := copyExampleFolder(t, filepath.Join(root, rel))
 			out, code := runExampleCommand(t, terraform, dir, cliConfig, "validate", "-no-color")
 			if code != 0 {
@@ -85,6 +88,26 @@ func TestAccExamples_validate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// usesEphemeralResources reports an example folder whose .tf files declare an ephemeral resource,
+// which Terraform validates from 1.10 on.
+func usesEphemeralResources(t *testing.T, dir string) bool {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		content, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(content), "\nephemeral \"") {
+			return true
+		}
+	}
+	return false
 }
 
 // exampleDirs lists the folders under root that hold at least one .tf file, relative to root

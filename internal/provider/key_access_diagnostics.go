@@ -7,8 +7,8 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
-// Diagnostic texts of who may use a key: ncloudkms_key_acl and ncloudkms_key_token_generator. The
-// plan-time summaries are documented verbatim so that
+// Diagnostic texts of who may use a key: ncloudkms_key_acl, ncloudkms_key_token_generator and the
+// ephemeral ncloudkms_key_tokens. The plan-time summaries are documented verbatim so that
 // pipelines can gate on them in `terraform plan -json`: never reword them.
 const (
 	summaryKeyACLDeniesEveryAddress            = "Key ACL will deny every address"
@@ -31,10 +31,12 @@ const (
 	summaryKeyTokenGeneratorRegenerationFailed  = "Key token generator regeneration failed"
 	summaryKeyTokenGeneratorDeletionFailed      = "Key token generator deletion failed"
 	summaryKeyTokenGeneratorRemovalNotAnnounced = "Key token generator removal was not announced by the plan"
+	summaryKeyTokensNotIssued                   = "Key tokens not issued"
 )
 
 // Sentences shared by several details.
 const (
+	tokenGeneratorReference         = "ncloudkms_key_token_generator.<name>.id"
 	tokenRevocationIrreversible     = "NCloud KMS cannot revoke tokens one by one, nor bring revoked tokens back."
 	tokenRevocationApplicationsNote = "Applications that use them get HTTP 401 on their next call and need new tokens."
 	aclUnfilteredCallsNote          = "Calls signed with account keys are not filtered, and tokens issued before keep working until they expire."
@@ -47,7 +49,8 @@ func aclDeniesEveryAddressDetail(key keyRef, known bool) string {
 		who = "this key (its key tag is known only at apply time)"
 	}
 	return fmt.Sprintf("The IP ACL of %s will be on with no address listed: NCloud KMS then issues token sets and access "+
-		"tokens for the key to no address at all, the machine that runs Terraform included. %s\n\nTo let applications get tokens, list their addresses in "+
+		"tokens for the key to no address at all, the machine that runs Terraform included (an ephemeral "+
+		"ncloudkms_key_tokens of the key then fails). %s\n\nTo let applications get tokens, list their addresses in "+
 		"allowed_ips; to leave token requests unfiltered, set enabled = false.", who, aclUnfilteredCallsNote)
 }
 
@@ -218,4 +221,15 @@ func generatorExistsHint(err error, tag string) string {
 	}
 	return fmt.Sprintf(" The key already has a token generator, and a key has at most one. To manage it with "+
 		"Terraform, import it instead: terraform import <address> %s (or an import block with that id).", tag)
+}
+
+// tokensNotIssuedDetail explains a token set that NCloud refused or could not issue.
+func tokensNotIssuedDetail(tag string, err error) string {
+	hint := ""
+	if kmsapi.IsInvalidStatus(err) {
+		hint = " The key needs an active token generator: an ncloudkms_key_token_generator for it, and the key enabled. " +
+			"Take key_tag from that resource (" + tokenGeneratorReference + ", which is the key tag), so that Terraform " +
+			"asks for tokens only once the generator exists."
+	}
+	return fmt.Sprintf("NCloud KMS issued no token set for the key with key tag %s.%s %s", tag, hint, apiErrorTail(err))
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -136,4 +137,17 @@ func newTFWorkdirRecording(t *testing.T) (*tfWorkdir, *recordingTransport) {
 	t.Helper()
 	rec := &recordingTransport{}
 	return newTFWorkdirWithProvider(t, testAccProtoV6ProviderFactoriesWith(Options{Transport: rec})["ncloudkms"]), rec
+}
+
+// jsonField is the string field name of the "data" object of an API answer.
+func jsonField(t *testing.T, answer, name string) string {
+	t.Helper()
+	var envelope struct {
+		Data map[string]any `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(answer), &envelope); err != nil {
+		t.Fatalf("API answer %q: %v", answer, err)
+	}
+	value, _ := envelope.Data[name].(string)
+	return value
 }

@@ -65,12 +65,13 @@ func (r *keyTokenGeneratorResource) Schema(_ context.Context, _ resource.SchemaR
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The token generator of an NCloud KMS key: the tokens it issues let an application call the " +
 			"key's cryptographic API without account keys. One per key. Replacing or deleting it revokes every token it " +
-			"issued, which the plan says.",
+			"issued, which the plan says; get tokens with the ephemeral resource `ncloudkms_key_tokens`.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The key tag (same as `key_tag`), known once the generator exists.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Computed: true,
+				MarkdownDescription: "The key tag (same as `key_tag`), known once the generator exists: give it to " +
+					"`ncloudkms_key_tokens` as `key_tag`, so that Terraform asks for tokens only after the generator is made.",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"key_tag": schema.StringAttribute{
 				Required: true,

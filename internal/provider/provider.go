@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,8 +24,9 @@ import (
 )
 
 var (
-	_ provider.Provider                   = (*ncloudKMSProvider)(nil)
-	_ provider.ProviderWithValidateConfig = (*ncloudKMSProvider)(nil)
+	_ provider.Provider                       = (*ncloudKMSProvider)(nil)
+	_ provider.ProviderWithValidateConfig     = (*ncloudKMSProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*ncloudKMSProvider)(nil)
 )
 
 // Options lets tests build the provider around a mock without touching the process
@@ -228,6 +230,7 @@ func (p *ncloudKMSProvider) Configure(ctx context.Context, req provider.Configur
 		generators: p.stateGenerators}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 }
 
 func (p *ncloudKMSProvider) currentClient() *kmsapi.Client {
@@ -253,6 +256,12 @@ func (p *ncloudKMSProvider) Resources(_ context.Context) []func() resource.Resou
 		NewKeyResource,
 		NewKeyACLResource,
 		NewKeyTokenGeneratorResource,
+	}
+}
+
+func (p *ncloudKMSProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewKeyTokensEphemeralResource,
 	}
 }
 

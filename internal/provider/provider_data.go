@@ -11,7 +11,7 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
-// providerData is what Configure hands to every resource and data source.
+// providerData is what Configure hands to every resource, data source and ephemeral resource.
 type providerData struct {
 	client *kmsapi.Client
 	clock  func() time.Time // Options.Now
