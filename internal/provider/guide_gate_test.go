@@ -192,6 +192,60 @@ func TestAccGuide_gateCommand(t *testing.T) {
 	}
 }
 
+// TestAccGuide_gateCommandTokens: the guide's gate blocks a real plan that revokes a key's tokens
+// (a regeneration), naming the key, and passes one that leaves an ACL denying every address.
+func TestAccGuide_gateCommandTokens(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 to run the Terraform CLI")
+	}
+	script := gateScript(t)
+	for _, c := range []struct {
+		name, summary string
+		blocks        bool
+	}{
+		{"regeneration", summaryKeyTokensWillBeRevoked, true},
+		{"ACL denies every address", summaryKeyACLDeniesEveryAddress, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			m := testAccMock(t)
+			wd := newTFWorkdir(t)
+			wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+			config := func(version, ips string) string {
+				return cliKeyConfig(m, "gate-tokens", "") +
+					generatorBlock("this", "ncloudkms_key.this.key_tag", fmt.Sprintf("  regenerate_triggers = { version = %q }", version)) +
+					fmt.Sprintf("\nresource \"ncloudkms_key_acl\" \"this\" {\n  key_tag     = ncloudkms_key.this.key_tag\n  allowed_ips = [%s]\n}\n", ips)
+			}
+			wd.SetConfig(config("1", `"10.0.0.1"`))
+			wd.Apply().RequireSuccess(t)
+			tag := cliStateKeyTag(t, wd, cliKeyAddress)
+			if c.blocks {
+				wd.SetConfig(config("2", `"10.0.0.1"`))
+			} else {
+				wd.SetConfig(config("1", ""))
+			}
+			plan := wd.Plan()
+			plan.RequireSuccess(t)
+			requireCLIDiagnostics(t, plan, cliWarning(c.summary, map[bool]string{true: cliGeneratorAddress, false: cliACLAddress}[c.blocks]))
+			run := runGate(t, script, plan.Stdout, false)
+			switch {
+			case c.blocks && run.ExitCode == 0:
+				t.Fatalf("gate passed a plan it must block:\n%s", run.Output)
+			case !c.blocks && run.ExitCode != 0:
+				t.Fatalf("gate blocked a plan it must pass (exit %d):\n%s", run.ExitCode, run.Output)
+			case c.blocks:
+				for _, want := range []string{"BLOCKED: warning: " + c.summary + " (" + cliGeneratorAddress + ")", `"gate-tokens"`, tag} {
+					if !strings.Contains(run.Output, want) {
+						t.Errorf("gate output does not name %q:\n%s", want, run.Output)
+					}
+				}
+			case !strings.Contains(run.Output, gatePassedLine):
+				t.Errorf("gate output lacks %q:\n%s", gatePassedLine, run.Output)
+			}
+		})
+	}
+}
+
 // requireGatePlan checks that the plan is the one the case means, so that a change of the
 // provider's diagnostics fails here with a clear message rather than as a gate verdict.
 func requireGatePlan(t *testing.T, plan tfResult, c gateCase) {
@@ -286,6 +340,18 @@ func TestGuide_gateCommandInputs(t *testing.T) {
 		{"name check failed", version + diagnostic("warning", summaryKeyNameCheckFailed) + summary, false},
 		{"version disabled", version + diagnostic("warning", summaryKeyVersionWillBeDisabled) + summary, false},
 		{"other lines are skipped", "\x1b[0m garbage\n" + version + summary, false},
+		{"tokens revoked", version + diagnostic("warning", summaryKeyTokensWillBeRevoked) + summary, true},
+		{"token revocation protected", version + diagnostic("error", summaryKeyTokenRevocationProtected), true},
+		{"generator replacement refused", version + diagnostic("error", summaryKeyTokenGeneratorReplacementRefused), true},
+		{"generator replaced, no diagnostic", version + replaced("ncloudkms_key_token_generator", "ncloudkms_key_token_generator.g", "replace") + summary, true},
+		{"generator replaced, diagnostic on its address", version +
+			replaced("ncloudkms_key_token_generator", "ncloudkms_key_token_generator.g", "replace") +
+			fmt.Sprintf(`{"type":"diagnostic","diagnostic":{"severity":"warning","summary":%q,"address":"ncloudkms_key_token_generator.g"}}`+"\n",
+				summaryKeyTokensWillBeRevoked) + summary, true},
+		{"ACL replaced", version + replaced("ncloudkms_key_acl", "ncloudkms_key_acl.a", "replace") + summary, false},
+		{"ACL denies every address", version + diagnostic("warning", summaryKeyACLDeniesEveryAddress) + summary, false},
+		{"ACL's key deleted outside", version + diagnostic("warning", summaryKeyACLKeyGone) + summary, false},
+		{"generator deleted outside", version + diagnostic("warning", summaryKeyTokenGeneratorDeletedOutside) + summary, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			run := runGate(t, script, c.input, false)

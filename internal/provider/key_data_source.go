@@ -45,7 +45,7 @@ func (d *keyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, re
 				Optional:            true,
 				Computed:            true,
 				MarkdownDescription: "The key tag to look up (64 hexadecimal characters). Set this or `name`.",
-				Validators:          []validator.String{keyTagValidator{}},
+				Validators:          []validator.String{keyTagValidator{hint: keyTagHintByName}},
 			},
 			"name": schema.StringAttribute{
 				Optional: true,

@@ -36,6 +36,10 @@ const (
 	summaryKeyRemovalNotAnnounced   = "Key removal was not announced by the plan"
 )
 
+// removedBlockHowTo is the removed block that makes Terraform forget a resource without destroying it.
+const removedBlockHowTo = "  removed {\n    from = <address>   # the resource address this error is attached to\n" +
+	"    lifecycle {\n      destroy = false\n    }\n  }"
+
 // deletionDelay is how long NCloud keeps a key pending deletion before deleting it.
 const deletionDelay = 72 * time.Hour
 
@@ -52,6 +56,9 @@ type keyRef struct {
 }
 
 func (k keyRef) String() string {
+	if k.Name == "" { // only the tag is known (see describeKey)
+		return "with key tag " + k.Tag
+	}
 	return fmt.Sprintf("%q (key tag %s)", k.Name, k.Tag)
 }
 
@@ -204,12 +211,7 @@ func protectionErrorDetail(rm removal) string {
 		"  1. set deletion_protection = false in its resource block (put the block back if you removed it) and run terraform apply;\n" +
 		"  2. then " + retry + ".\n\n" +
 		"To stop managing the key without deleting it, remove its resource block and add (Terraform 1.7 or later):\n\n" +
-		"  removed {\n" +
-		"    from = <address>   # the resource address this error is attached to\n" +
-		"    lifecycle {\n" +
-		"      destroy = false\n" +
-		"    }\n" +
-		"  }"
+		removedBlockHowTo
 }
 
 // usedRecentlyDetail explains the refusal of refuse_deletion_if_used_within.

@@ -11,10 +11,7 @@ import (
 )
 
 func TestKeyNameValidator(t *testing.T) {
-	tests := map[string]struct {
-		value     types.String
-		wantError string // substring of the detail; "" means valid
-	}{
+	tests := map[string]stringValidatorCase{
 		"null":                  {value: types.StringNull()},
 		"unknown":               {value: types.StringUnknown()},
 		"shortest":              {value: types.StringValue("abc")},
@@ -31,12 +28,23 @@ func TestKeyNameValidator(t *testing.T) {
 		"dot":                   {value: types.StringValue("my.key"), wantError: "contains '.'"},
 		"non-ascii letter":      {value: types.StringValue("keyé"), wantError: "only letters, digits"},
 	}
+	runStringValidatorCases(t, keyNameValidator{}, "name", tests)
+}
+
+// stringValidatorCase is a value a string validator checks, and a fragment of its error.
+type stringValidatorCase struct {
+	value     types.String
+	wantError string // substring of the detail; "" means valid
+}
+
+// runStringValidatorCases runs v on each case, on the attribute named attribute.
+func runStringValidatorCases(t *testing.T, v validator.String, attribute string, tests map[string]stringValidatorCase) {
+	t.Helper()
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
-			req := validator.StringRequest{Path: path.Root("name"), ConfigValue: tt.value}
+			req := validator.StringRequest{Path: path.Root(attribute), ConfigValue: tt.value}
 			resp := &validator.StringResponse{}
-			keyNameValidator{}.ValidateString(context.Background(), req, resp)
-
+			v.ValidateString(context.Background(), req, resp)
 			if tt.wantError == "" {
 				if resp.Diagnostics.HasError() {
 					t.Fatalf("unexpected error: %v", resp.Diagnostics)

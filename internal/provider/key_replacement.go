@@ -2,8 +2,6 @@ package provider
 
 import (
 	"encoding/json"
-	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -89,70 +87,11 @@ func decodeReplacedKey(raw []byte) (replacedKey, bool) {
 }
 
 // stateKeys is every ncloudkms_key of this configuration's state that this provider process has
-// seen, by lower-case tag. It lives as long as the process, which is one Terraform command.
-type stateKeys struct {
-	mu   sync.Mutex
-	keys map[string]*stateKey
-}
+// seen (state_records.go).
+type stateKeys = stateRecords[replacedKey]
 
-type stateKey struct {
-	key replacedKey
-	// plannedWithPrior: Terraform planned the key with its prior state, so it is not tainted.
-	plannedWithPrior bool
-	// claimed: a create of this plan replaces it (it is tainted).
-	claimed bool
-}
-
-func newStateKeys() *stateKeys { return &stateKeys{keys: map[string]*stateKey{}} }
-
-// Observe records a key of the state as UpgradeResourceState or ReadResource showed it.
-func (s *stateKeys) Observe(k replacedKey) {
-	if s == nil || k.Tag == "" {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tag := strings.ToLower(k.Tag)
-	if entry, ok := s.keys[tag]; ok {
-		entry.key = k
-		return
-	}
-	s.keys[tag] = &stateKey{key: k}
-}
-
-// PlannedWithPrior records that Terraform planned the key with its prior state. It reports
-// whether a create of this plan claimed the key already: two resources then share its name.
-func (s *stateKeys) PlannedWithPrior(k replacedKey) (claimed bool) {
-	if s == nil || k.Tag == "" {
-		return false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tag := strings.ToLower(k.Tag)
-	entry, ok := s.keys[tag]
-	if !ok {
-		entry = &stateKey{key: k}
-		s.keys[tag] = entry
-	}
-	entry.plannedWithPrior = true
-	return entry.claimed
-}
-
-// ClaimTainted returns the state's record of the key tagged tag and marks it replaced, when it
-// is a key of this configuration's state that no plan with a prior state has kept and no other
-// create has claimed: a tainted key.
-func (s *stateKeys) ClaimTainted(tag string) (replacedKey, bool) {
-	if s == nil {
-		return replacedKey{}, false
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	entry, ok := s.keys[strings.ToLower(tag)]
-	if !ok || entry.plannedWithPrior || entry.claimed {
-		return replacedKey{}, false
-	}
-	entry.claimed = true
-	return entry.key, true
+func newStateKeys() *stateKeys {
+	return newStateRecords(func(k replacedKey) string { return k.Tag }, decodeObservedKeyState)
 }
 
 // observedKeyState is the part of a raw ncloudkms_key state that stateKeys needs.
@@ -167,13 +106,13 @@ type observedKeyState struct {
 	GuardWindow          string `json:"refuse_deletion_if_used_within"`
 }
 
-// ObserveRawState records the key of a raw state (the JSON of UpgradeResourceState).
-func (s *stateKeys) ObserveRawState(raw []byte) {
+// decodeObservedKeyState reads the key of a raw state (the JSON of UpgradeResourceState).
+func decodeObservedKeyState(raw []byte) (replacedKey, bool) {
 	var st observedKeyState
-	if s == nil || len(raw) == 0 || json.Unmarshal(raw, &st) != nil {
-		return
+	if json.Unmarshal(raw, &st) != nil {
+		return replacedKey{}, false
 	}
-	s.Observe(replacedKey{
+	return replacedKey{
 		Tag:                st.KeyTag,
 		Name:               st.Name,
 		DeletionPolicy:     deletionPolicyOf(types.StringValue(st.DeletionPolicy)),
@@ -182,5 +121,5 @@ func (s *stateKeys) ObserveRawState(raw []byte) {
 		ScheduledFor:       st.DeletionScheduledFor,
 		CreatedAt:          st.CreatedAt,
 		GuardWindow:        st.GuardWindow,
-	})
+	}, true
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
@@ -47,44 +46,13 @@ func NewKeyResource() resource.Resource {
 	return &keyResource{}
 }
 
-// keyResource manages one NCloud KMS key. data stays nil until the provider is configured,
-// and while it is nil the resource makes no API call.
+// keyResource manages one NCloud KMS key.
 type keyResource struct {
-	data *providerData
+	keyScopedResource
 }
 
 func (r *keyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_key"
-}
-
-// keyIdentityModel is the resource identity of ncloudkms_key (Terraform 1.12+, OpenTofu 1.12+).
-type keyIdentityModel struct {
-	KeyTag types.String `tfsdk:"key_tag"`
-}
-
-func (r *keyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"key_tag": identityschema.StringAttribute{
-				RequiredForImport: true,
-				Description:       "The key tag: 64 hexadecimal characters.",
-			},
-		},
-	}
-}
-
-func (r *keyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
-}
-
-// requireClient returns the API client, or adds an error when the provider has no configuration
-// yet (its values were unknown at plan time, so no call could be made).
-func (r *keyResource) requireClient(diags *diag.Diagnostics) *kmsapi.Client {
-	if r.data == nil {
-		addProviderNotConfigured(diags, "no NCloud KMS call can be made")
-		return nil
-	}
-	return r.data.client
 }
 
 // What destroy does with a key (DESIGN.md §5); one list feeds the validator and the description.
@@ -447,14 +415,10 @@ func withTimeout(ctx context.Context, limit func(context.Context, time.Duration)
 	return context.WithTimeout(ctx, timeout)
 }
 
-// saveKeyState records the key in the state, and its identity where the CLI supports resource
-// identity (identity is nil on Terraform before 1.12 and OpenTofu before 1.12).
+// saveKeyState records the key in the state, and its identity where the CLI supports resource identity.
 func saveKeyState(ctx context.Context, state keyResourceModel, target *tfsdk.State, identity *tfsdk.ResourceIdentity,
 	diags *diag.Diagnostics) {
-	diags.Append(target.Set(ctx, &state)...)
-	if identity != nil {
-		diags.Append(identity.Set(ctx, keyIdentityModel{KeyTag: state.KeyTag})...)
-	}
+	saveWithIdentity(ctx, &state, state.KeyTag, target, identity, diags)
 }
 
 // Read refreshes the key with one GET. A key pending deletion stays in the state as REVOKE so the
@@ -482,12 +446,7 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 			fmt.Sprintf("Key %s no longer exists in NCloud KMS, so it was removed from the Terraform state. "+
 				"The next apply creates a new key with a new tag; data encrypted under the old key cannot be decrypted with it.",
 				keyRef{Name: state.Name.ValueString(), Tag: tag}))
-		resp.State.RemoveResource(ctx)
-		// terraform-plugin-framework v1.19 (fwserver ReadResource) requires an identity after every
-		// Read without errors, even one that removes the resource: keep the one it had.
-		if resp.Identity != nil {
-			resp.Diagnostics.Append(resp.Identity.Set(ctx, keyIdentityModel{KeyTag: types.StringValue(tag)})...)
-		}
+		removeFromState(ctx, resp, tag)
 		return
 	}
 	if err != nil {
@@ -770,11 +729,7 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 // removalAnnounced reports whether the plan being applied announced the removal of the key
 // tagged tag (its replaced-key record, key_replacement.go).
 func removalAnnounced(ctx context.Context, req resource.DeleteRequest, tag string) bool {
-	raw, diags := req.Private.GetKey(ctx, replacedKeyPrivateKey)
-	if diags.HasError() {
-		return false
-	}
-	announced, ok := decodeReplacedKey(raw)
+	announced, ok := privateRecord(ctx, req.Private, replacedKeyPrivateKey, decodeReplacedKey)
 	return ok && announced.Announced && strings.EqualFold(announced.Tag, tag)
 }
 
@@ -795,18 +750,9 @@ var keyTagPattern = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
 // ImportState accepts a key tag (64 hexadecimal characters, any case) or name/<keyName>. A key
 // pending deletion can be imported. State-only attributes start at their defaults.
 func (r *keyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if id == "" && req.Identity != nil { // an import block with identity = { key_tag = "..." }
-		var identity keyIdentityModel
-		if resp.Diagnostics.Append(req.Identity.Get(ctx, &identity)...); resp.Diagnostics.HasError() {
-			return
-		}
-		id = identity.KeyTag.ValueString()
-		if !keyTagPattern.MatchString(id) {
-			resp.Diagnostics.AddAttributeError(path.Root("key_tag"), "Invalid import identity",
-				fmt.Sprintf("key_tag = %q is not a key tag: a key tag has 64 hexadecimal characters.", id))
-			return
-		}
+	id, ok := importID(ctx, req, resp)
+	if !ok {
+		return
 	}
 	tag := ""
 	switch {

@@ -188,14 +188,7 @@ func (r *keyResource) planCreate(ctx context.Context, req resource.ModifyPlanReq
 // replacedKeyFromPrivate reads the record that the plan with the prior state left for the
 // create plan of a replacement.
 func replacedKeyFromPrivate(ctx context.Context, req resource.ModifyPlanRequest) (replacedKey, bool) {
-	if req.Private == nil {
-		return replacedKey{}, false
-	}
-	raw, diags := req.Private.GetKey(ctx, replacedKeyPrivateKey)
-	if diags.HasError() {
-		return replacedKey{}, false
-	}
-	return decodeReplacedKey(raw)
+	return privateRecord(ctx, req.Private, replacedKeyPrivateKey, decodeReplacedKey)
 }
 
 // addUpdateDiagnostics reports an in-place plan: a pending key that is restored, a rename to a

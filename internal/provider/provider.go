@@ -48,7 +48,7 @@ func New(version string) func() provider.Provider {
 // NewWithOptions returns a provider factory with injected environment, home directory or transport.
 func NewWithOptions(version string, opts Options) func() provider.Provider {
 	return func() provider.Provider {
-		p := &ncloudKMSProvider{version: version, opts: opts, stateKeys: newStateKeys()}
+		p := &ncloudKMSProvider{version: version, opts: opts, stateKeys: newStateKeys(), stateGenerators: newStateGenerators()}
 		// The index outlives a re-Configure, so the plan-time name check lists keys once per process.
 		p.keyNames = newKeyNameIndex(func(ctx context.Context) ([]kmsapi.Key, error) {
 			return p.currentClient().ListKeys(ctx)
@@ -62,8 +62,9 @@ type ncloudKMSProvider struct {
 	version  string
 	opts     Options
 	keyNames *keyNameIndex
-	// stateKeys, like keyNames, lives as long as the provider process.
-	stateKeys *stateKeys
+	// stateKeys and stateGenerators, like keyNames, live as long as the provider process.
+	stateKeys       *stateKeys
+	stateGenerators *stateGenerators
 
 	mu     sync.Mutex
 	client *kmsapi.Client
@@ -227,7 +228,8 @@ func (p *ncloudKMSProvider) Configure(ctx context.Context, req provider.Configur
 	p.mu.Lock()
 	p.client = client
 	p.mu.Unlock()
-	data := &providerData{client: client, clock: p.opts.Now, keyNames: p.keyNames, stateKeys: p.stateKeys}
+	data := &providerData{client: client, clock: p.opts.Now, keyNames: p.keyNames, stateKeys: p.stateKeys,
+		generators: p.stateGenerators}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -255,6 +257,8 @@ func (p *ncloudKMSProvider) Resources(_ context.Context) []func() resource.Resou
 	return []func() resource.Resource{
 		NewKeyResource,
 		NewCiphertextResource,
+		NewKeyACLResource,
+		NewKeyTokenGeneratorResource,
 	}
 }
 
@@ -271,6 +275,7 @@ func (p *ncloudKMSProvider) EphemeralResources(_ context.Context) []func() ephem
 	return []func() ephemeral.EphemeralResource{
 		NewDecryptEphemeralResource,
 		NewDataKeyEphemeralResource,
+		NewKeyTokensEphemeralResource,
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
-// providerData is what Configure hands to every resource and data source.
+// providerData is what Configure hands to every resource, data source and ephemeral resource.
 type providerData struct {
 	client *kmsapi.Client
 	clock  func() time.Time // Options.Now
@@ -21,6 +21,9 @@ type providerData struct {
 	// stateKeys are the keys of this configuration's state, so that a create that replaces one
 	// of them is recognised (key_replacement.go).
 	stateKeys *stateKeys
+	// generators are the token generators of this configuration's state, so that a create that
+	// replaces a tainted one is recognised (key_token_generator_resource_plan.go).
+	generators *stateGenerators
 }
 
 // keyNameIndex lists the account's keys on first use and remembers the answer.
@@ -79,4 +82,18 @@ func addProviderNotConfigured(diags *diag.Diagnostics, what string) {
 	diags.AddError("Provider not configured", fmt.Sprintf("The ncloudkms provider configuration depends on values that "+
 		"are not known yet (for example an attribute of a resource that has not been created), so %s. Configure the "+
 		"provider with values known at plan time, or apply the resources it depends on first (terraform apply -target=...).", what))
+}
+
+// describeKey names the key tagged tag for a diagnostic by its name and tag, as a person finds it
+// in the console. The name costs one read; without a client, or when the read fails (the key may
+// be gone), the tag alone names it.
+func (d *providerData) describeKey(ctx context.Context, tag string) keyRef {
+	ref := keyRef{Tag: tag}
+	if d == nil || d.client == nil || tag == "" {
+		return ref
+	}
+	if key, err := d.client.GetKey(ctx, tag); err == nil {
+		ref.Name = key.KeyName
+	}
+	return ref
 }

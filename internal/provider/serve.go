@@ -24,12 +24,12 @@ func Serve(version string, debug bool) error {
 }
 
 // NewProtocol6Server is the framework's protocol server for p, with the observer of the state's
-// keys (state_observer.go). discardLogs says that nobody reads the provider's logs; the
-// per-resource calls then run on contexts without the plugin loggers (context_retention.go).
+// keys and token generators (state_observer.go). discardLogs says that nobody reads the provider's
+// logs; the per-resource calls then run on contexts without the plugin loggers (context_retention.go).
 func NewProtocol6Server(p provider.Provider, discardLogs bool) tfprotov6.ProviderServer {
 	server := providerserver.NewProtocol6(p)()
 	if kp, ok := p.(*ncloudKMSProvider); ok {
-		server = stateObservingServer{ProviderServer: server, keys: kp.stateKeys}
+		server = stateObservingServer{ProviderServer: server, keys: kp.stateKeys, generators: kp.stateGenerators}
 	}
 	if !discardLogs {
 		return server

@@ -6,7 +6,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
-// stateObservingServer shows stateKeys every ncloudkms_key of the state Terraform loads.
+// stateObservingServer shows stateKeys every ncloudkms_key, and stateGenerators every
+// ncloudkms_key_token_generator, of the state Terraform loads.
 //
 // Why it exists: Terraform plans the replacement of a tainted object as a bare create, with no
 // prior state and no private data (terraform node_resource_abstract_instance.go, plan(): a tainted
@@ -14,15 +15,22 @@ import (
 // the provider that object is UpgradeResourceState. terraform-plugin-framework answers that call
 // itself while the schema version is unchanged (fwserver/server_upgraderesourcestate.go,
 // UpgradeResourceState: "req.Version == resourceSchema.GetVersion()"), without calling the
-// resource. Remove this file when the protocol tells a provider that a create replaces a tainted object.
+// resource. The token generator is recognised the same way (key_token_generator_resource_plan.go).
+// Remove this file when the protocol tells a provider that a create replaces a tainted object.
 type stateObservingServer struct {
 	tfprotov6.ProviderServer
-	keys *stateKeys
+	keys       *stateKeys
+	generators *stateGenerators
 }
 
 func (s stateObservingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
-	if req.TypeName == keyResourceTypeName && req.RawState != nil {
-		s.keys.ObserveRawState(req.RawState.JSON)
+	if req.RawState != nil {
+		switch req.TypeName {
+		case keyResourceTypeName:
+			s.keys.ObserveRawState(req.RawState.JSON)
+		case keyTokenGeneratorTypeName:
+			s.generators.ObserveRawState(req.RawState.JSON)
+		}
 	}
 	return s.ProviderServer.UpgradeResourceState(ctx, req)
 }

@@ -1,0 +1,122 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+)
+
+// stateRecords is every object of one resource type of this configuration's state that this
+// provider process has seen, by lower-case key tag. It lives as long as the process, which is one
+// Terraform command. Terraform plans the replacement of a tainted object as a bare create (DESIGN.md
+// "Every path to a replacement"); these records let that create learn what it replaces:
+// key_replacement.go for ncloudkms_key, key_token_generator_resource_plan.go for the token generator.
+type stateRecords[T any] struct {
+	tagOf  func(T) string
+	decode func(raw []byte) (T, bool) // a raw state, as UpgradeResourceState shows it
+
+	mu      sync.Mutex
+	entries map[string]*stateRecord[T]
+}
+
+type stateRecord[T any] struct {
+	value T
+	// plannedWithPrior: Terraform planned the object with its prior state, so it is not tainted.
+	plannedWithPrior bool
+	// claimed: a create of this plan replaces it (it is tainted).
+	claimed bool
+}
+
+func newStateRecords[T any](tagOf func(T) string, decode func([]byte) (T, bool)) *stateRecords[T] {
+	return &stateRecords[T]{tagOf: tagOf, decode: decode, entries: map[string]*stateRecord[T]{}}
+}
+
+// Observe records an object of the state as UpgradeResourceState or ReadResource showed it.
+func (s *stateRecords[T]) Observe(v T) {
+	if s == nil || s.tagOf(v) == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tag := strings.ToLower(s.tagOf(v))
+	if entry, ok := s.entries[tag]; ok {
+		entry.value = v
+		return
+	}
+	s.entries[tag] = &stateRecord[T]{value: v}
+}
+
+// Forget drops the record of the object of the key tagged tag: a refresh found it gone, so it is
+// no longer in the state, and a create for that key replaces nothing.
+func (s *stateRecords[T]) Forget(tag string) {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.entries, strings.ToLower(tag))
+}
+
+// ObserveRawState records the object of a raw state (the JSON of UpgradeResourceState).
+func (s *stateRecords[T]) ObserveRawState(raw []byte) {
+	if s == nil || len(raw) == 0 {
+		return
+	}
+	if v, ok := s.decode(raw); ok {
+		s.Observe(v)
+	}
+}
+
+// PlannedWithPrior records that Terraform planned the object with its prior state. It reports
+// whether a create of this plan claimed the object already: two resources then claim one key's object.
+func (s *stateRecords[T]) PlannedWithPrior(v T) (claimed bool) {
+	if s == nil || s.tagOf(v) == "" {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tag := strings.ToLower(s.tagOf(v))
+	entry, ok := s.entries[tag]
+	if !ok {
+		entry = &stateRecord[T]{value: v}
+		s.entries[tag] = entry
+	}
+	entry.plannedWithPrior = true
+	return entry.claimed
+}
+
+// ClaimTainted returns the state's record of the object of the key tagged tag and marks it
+// replaced, when it is an object of this configuration's state that no plan with a prior state has
+// kept and no other create has claimed: a tainted object.
+func (s *stateRecords[T]) ClaimTainted(tag string) (T, bool) {
+	var zero T
+	if s == nil {
+		return zero, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	entry, ok := s.entries[strings.ToLower(tag)]
+	if !ok || entry.plannedWithPrior || entry.claimed {
+		return zero, false
+	}
+	entry.claimed = true
+	return entry.value, true
+}
+
+// privateData is the private data of a request (req.Private of ModifyPlan or Delete); nil reads as empty.
+type privateData interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+// privateRecord reads the record that a plan kept under key in its private data (a replaced key or
+// generator); ok is false when there is none.
+func privateRecord[T any](ctx context.Context, private privateData, key string, decode func([]byte) (T, bool)) (T, bool) {
+	raw, diags := private.GetKey(ctx, key)
+	if diags.HasError() {
+		var zero T
+		return zero, false
+	}
+	return decode(raw)
+}
