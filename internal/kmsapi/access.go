@@ -8,7 +8,7 @@ import (
 	"strconv"
 )
 
-// Who may use a key: the IP ACL (ncloud-kms-api.md §2.21–§2.25), the token generator
+// Who may use a key: the IP ACL (DESIGN.md §2.21–§2.25), the token generator
 // (§2.26–§2.29) and tokens (§2.30–§2.31a).
 
 // ACL is a key's IP ACL: while Enabled, only AllowedIPs may request token sets and access tokens.

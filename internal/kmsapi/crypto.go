@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-// The crypto calls of a key (ncloud-kms-api.md §2.32–§2.38 and §10). Each one authenticates with
+// The crypto calls of a key (DESIGN.md §2.32–§2.38 and §10). Each one authenticates with
 // the account's signature, or with an access token of the key when the input's AccessToken is
 // set (sent as x-ncp-ocapi-token; the key's IP ACL does not filter these calls).
 //

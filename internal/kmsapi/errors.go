@@ -169,7 +169,7 @@ func IsForbidden(err error) bool {
 }
 
 // hasClass reports the HTTP status of a class or, for a failure that a 2xx answer reports in its
-// code, the API code of that class. The status of an error answer decides alone (API reference
+// code, the API code of that class. The status of an error answer decides alone (DESIGN.md
 // §9): a 500 whose body says NOT_FOUND is a server fault to retry, not a deleted key.
 func (e *APIError) hasClass(status int, code string) bool {
 	if e.StatusCode >= 200 && e.StatusCode <= 299 {
@@ -202,7 +202,7 @@ func (e *APIError) mayHaveBeenApplied() bool {
 	return (e.StatusCode == 0 && !e.notSent && !e.stopped) || e.StatusCode >= 500
 }
 
-// errorBody covers every failure shape of ncloud-kms-api.md §9: {code,msg}, {code,message},
+// errorBody covers every failure shape of DESIGN.md §9: {code,msg}, {code,message},
 // {errorCode,errorMessage} and the gateway's {"error":{errorCode,message,details}}.
 type errorBody struct {
 	Code         flexString      `json:"code"`

@@ -93,7 +93,7 @@ func FuzzDecodeError(f *testing.F) {
 	})
 }
 
-// checkClassification: for an error answer the status alone decides the class (API reference §9).
+// checkClassification: for an error answer the status alone decides the class (DESIGN.md §9).
 func checkClassification(t *testing.T, e *APIError, status int) {
 	t.Helper()
 	if status >= 200 && status <= 299 {

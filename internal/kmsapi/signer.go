@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Headers of NCloud API Gateway signature v2 (ncloud-kms-api.md §1.2).
+// Headers of NCloud API Gateway signature v2 (DESIGN.md §1.2).
 const (
 	headerTimestamp = "x-ncp-apigw-timestamp"
 	headerAccessKey = "x-ncp-iam-access-key"

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// The three vectors of ncloud-kms-api.md §9.
+// The three vectors of DESIGN.md §9.
 func TestSign_documentedVectors(t *testing.T) {
 	tests := []struct {
 		method, uri, want string

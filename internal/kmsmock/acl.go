@@ -6,7 +6,7 @@ import (
 	"slices"
 )
 
-// The IP ACL of a key: ncloud-kms-api.md §2.21–§2.25 and the choices of §10. The list says which
+// The IP ACL of a key: DESIGN.md §2.21–§2.25 and the choices of §10. The list says which
 // client addresses may request token sets and access tokens while the ACL is on; signed account
 // calls are not filtered. Every ACL call is allowed in every key status.
 

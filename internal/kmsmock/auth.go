@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// Account-auth headers of ncloud-kms-api.md §1.2.
+// Account-auth headers of DESIGN.md §1.2.
 const (
 	headerTimestamp = "x-ncp-apigw-timestamp"
 	headerAccessKey = "x-ncp-iam-access-key"

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// The three vectors of ncloud-kms-api.md §9.
+// The three vectors of DESIGN.md §9.
 var signatureVectors = []struct{ method, uri, want string }{
 	{"GET", "/kms/v1/keys?pageNo=1&pageSize=20", "FMmugP0zXTG+N1CFMGLf/0ko2Vm7podaVtRHMzNRGbM="},
 	{"POST", "/kms/v1/keys", "/fWgILuo9tnXA2WlT5edjuppoEZsWHcOdV81KJXN39s="},

@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-// The crypto calls: ncloud-kms-api.md §2.32–§2.38 and the choices of §10. They take the account's
+// The crypto calls: DESIGN.md §2.32–§2.38 and the choices of §10. They take the account's
 // signature or an access token of the key (x-ncp-ocapi-token), and each one that succeeds is
 // recorded as an API use of the key from the caller's address.
 //

@@ -275,7 +275,7 @@ func flipLastByte(t *testing.T, sealed string) string {
 	return sealedPrefix + prefix + ":" + base64.StdEncoding.EncodeToString(raw)
 }
 
-// Every refusal of the crypto calls (API reference §10), with its status, code and words.
+// Every refusal of the crypto calls (DESIGN.md §10), with its status, code and words.
 func TestCryptoRefusals(t *testing.T) {
 	c := newTestClient(t, Options{})
 	f := newCryptoFixture(t, c)

@@ -17,7 +17,7 @@ func (e *apiError) Error() string {
 	return fmt.Sprintf("kmsmock: %d %s: %s", e.status, e.code, e.msg)
 }
 
-// Error codes of ncloud-kms-api.md §9.
+// Error codes of DESIGN.md §9.
 const (
 	codeInvalidRequest  = "INVALID_REQUEST"
 	codeNotFound        = "NOT_FOUND"

@@ -17,7 +17,7 @@ import (
 	"fmt"
 )
 
-// The key material of key versions and what it does: ncloud-kms-api.md §2.1 and the cryptography
+// The key material of key versions and what it does: DESIGN.md §2.1 and the cryptography
 // choices of §10. Every version has its own material, drawn from crypto/rand when the version is
 // made (key creation, manual or automatic rotation): AES-256-GCM with a 96-bit nonce for AES256,
 // RSA-2048 (OAEP with SHA-256 to encrypt, PSS with SHA-256 to sign) for RSA2048, P-256 (ECDSA with

@@ -1,6 +1,6 @@
 // Package kmsmock is an in-memory model of the NCloud KMS API 2.0 (/kms/v1) for tests, demos and
 // benchmarks. It verifies signatures with its own code, enforces the validation and status rules of
-// ncloud-kms-api.md §2, §3, §9 and §10 (key versions, rotation, the use record and activity log,
+// DESIGN.md §2, §3, §9 and §10 (key versions, rotation, the use record and activity log,
 // the IP ACL, the token generator, token authentication and the crypto calls with real
 // cryptography, per-version keys drawn from crypto/rand, included), keeps a clock that tests can
 // move forward, journals every request and can inject latency, throttling, server errors and

@@ -16,7 +16,7 @@ const (
 	firstKeyID          = 10001
 )
 
-// store holds the keys and enforces the state machine of ncloud-kms-api.md §3 and §9.
+// store holds the keys and enforces the state machine of DESIGN.md §3 and §9.
 // Every operation first settles the clock: due rotations happen, expired pending keys vanish.
 type store struct {
 	mu     sync.Mutex

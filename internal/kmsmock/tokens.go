@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// Token generator, token sets and access tokens: ncloud-kms-api.md §2.26–§2.31a and the choices
+// Token generator, token sets and access tokens: DESIGN.md §2.26–§2.31a and the choices
 // of §10. A key has at most one generator; replacing or deleting it revokes every token it issued.
 // Tokens are opaque strings that authorise calls on their own key only, sent as x-ncp-ocapi-token
 // instead of the signature headers: a refresh token renews a token set or issues an access token,

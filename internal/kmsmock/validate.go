@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 )
 
-// Field rules of ncloud-kms-api.md §2.1 and §9.
+// Field rules of DESIGN.md §2.1 and §9.
 var (
 	keyNamePattern  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{2,14}$`)
 	keyTypes        = []string{keyTypeAES, keyTypeRSA, keyTypeECDSA}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 )
 
-// Key versions and rotation: ncloud-kms-api.md §2.8, §2.12–§2.14 and the choices of §10.
+// Key versions and rotation: DESIGN.md §2.8, §2.12–§2.14 and the choices of §10.
 
 // versionRecord is one version of a key. Versions are never removed; only their status changes.
 type versionRecord struct {

@@ -17,7 +17,7 @@ import (
 // What the resources that use a key share (DESIGN.md §6a): the attributes every one of them has,
 // and which key types each call works with.
 
-// Limits of the crypto calls (API reference §2.32–§2.35, §10).
+// Limits of the crypto calls (DESIGN.md §2.32–§2.35, §10).
 const (
 	maxContextBytes      = 50
 	maxPlaintextBytes    = 32 << 10

@@ -11,7 +11,7 @@ import (
 
 var _ validator.String = ipv4Validator{}
 
-// ipv4Validator accepts what the IP ACL accepts (ncloud-kms-api.md §2.22 and §10): one IPv4
+// ipv4Validator accepts what the IP ACL accepts (DESIGN.md §2.22 and §10): one IPv4
 // address in dotted-quad form, such as 203.0.113.7. Ranges, IPv6 and host names are refused at
 // plan time, each with its own reason, instead of by the API at apply time.
 type ipv4Validator struct{}

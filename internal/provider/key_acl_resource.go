@@ -20,7 +20,7 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
-// The ncloudkms_key_acl resource: the IP ACL of one key (ncloud-kms-api.md §2.21–§2.25, DESIGN.md
+// The ncloudkms_key_acl resource: the IP ACL of one key (DESIGN.md §2.21–§2.25, DESIGN.md
 // §5a). Every key has an ACL, off and empty when the key is new; this resource takes it over on
 // create and gives it back off and empty on destroy. Its plan logic is in key_acl_resource_plan.go.
 

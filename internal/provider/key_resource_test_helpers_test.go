@@ -19,7 +19,7 @@ import (
 // testAccKeyAddress is the resource address every ncloudkms_key acceptance config uses.
 const testAccKeyAddress = "ncloudkms_key.test"
 
-// apiPathPrefix is stripped from journal paths so that calls read like the API reference: "POST /keys".
+// apiPathPrefix is stripped from journal paths so that calls read like DESIGN.md §2: "POST /keys".
 const apiPathPrefix = "/kms/v1"
 
 // journalCalls returns the mock's journal as "METHOD /path" strings in arrival order, with the path

@@ -18,7 +18,7 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
-// The ncloudkms_key_token_generator resource: the token generator of one key (ncloud-kms-api.md
+// The ncloudkms_key_token_generator resource: the token generator of one key (DESIGN.md
 // §2.26–§2.29, DESIGN.md §5a). Replacing or deleting a generator revokes every token it issued,
 // for ever; the plan says so (key_token_generator_resource_plan.go), on every path that does it.
 

@@ -14,7 +14,7 @@ import (
 )
 
 // The ephemeral resource ncloudkms_key_tokens (Terraform 1.10+): a token set of one key
-// (ncloud-kms-api.md §2.30), issued each time Terraform opens it. Terraform keeps ephemeral values
+// (DESIGN.md §2.30), issued each time Terraform opens it. Terraform keeps ephemeral values
 // out of the plan and the state, so the tokens reach only what the configuration hands them to.
 
 var (

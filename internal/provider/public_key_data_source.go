@@ -19,7 +19,7 @@ var (
 	_ datasource.DataSourceWithConfigure = (*publicKeyDataSource)(nil)
 )
 
-// maxKeyVersions is the most versions a key has (API reference §10).
+// maxKeyVersions is the most versions a key has (DESIGN.md §10).
 const maxKeyVersions = 100
 
 // NewPublicKeyDataSource is registered by the provider.
