@@ -140,7 +140,7 @@ func TestAccGuide_gateCommand(t *testing.T) {
 			t.Parallel()
 			m := testAccMock(t)
 			wd := newTFWorkdir(t)
-			wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 			name := fmt.Sprintf("gate-key-%d", i)
 			keyConfig := func(arguments string) string {
 				return testAccProviderConfig(m) + fmt.Sprintf("\nresource \"ncloudkms_key\" \"gated\" {\n  name = %q\n  type = \"AES256\"\n  %s\n}\n", name, arguments)

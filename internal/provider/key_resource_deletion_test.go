@@ -186,7 +186,7 @@ func TestAccKeyResourceDeletion_deletePolicy(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-delete", ""))
 
 	plan := wd.Plan("-destroy")
@@ -211,7 +211,7 @@ func TestAccKeyResourceDeletion_schedulePolicy(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-schedule", `  deletion_policy = "SCHEDULE"`))
 
 	plan := wd.Plan("-destroy")
@@ -240,7 +240,7 @@ func TestAccKeyResourceDeletion_abandonPolicy(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-abandon", `  deletion_policy = "ABANDON"`))
 
 	plan := wd.Plan("-destroy")
@@ -279,7 +279,7 @@ func TestAccKeyResourceDeletion_alreadyPending(t *testing.T) {
 			t.Parallel()
 			m := testAccMock(t)
 			wd := newTFWorkdir(t)
-			wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 			tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-pending", fmt.Sprintf("  deletion_policy = %q", tc.policy)))
 			if err := m.RequestDeletion(tag); err != nil {
 				t.Fatal(err)
@@ -327,7 +327,7 @@ func TestAccKeyResourceDeletion_alreadyGone(t *testing.T) {
 			t.Parallel()
 			m := testAccMock(t)
 			wd := newTFWorkdir(t)
-			wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 			tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-gone", ""))
 			if err := m.RequestDeletion(tag); err != nil {
 				t.Fatal(err)
@@ -373,7 +373,7 @@ func TestAccKeyResourceDeletion_deletionProtection(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-protect", "  deletion_protection = true"))
 
 	plan := wd.Plan("-destroy")
@@ -418,7 +418,7 @@ func TestAccKeyResourceDeletion_protectedKeyForgotten(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.7.0", "removed blocks")
+	wd.SkipWithout(featureRemovedBlocks)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-forget", "  deletion_protection = true"))
 
 	wd.SetConfig(testAccProviderConfig(m) + `
@@ -436,7 +436,11 @@ removed {
 			t.Errorf("unexpected diagnostic %s", d)
 		}
 	}
-	requireCLIJournal(t, m)
+	if wd.CLI().IsOpenTofu() {
+		requireCLIJournal(t, m, cliCall("GET", tag)) // OpenTofu refreshes the key before it forgets it
+	} else {
+		requireCLIJournal(t, m)
+	}
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
 	if wd.StateResource(cliKeyAddress) != nil {
 		t.Fatal("the forgotten key is still in the state")
@@ -448,7 +452,7 @@ func TestAccKeyResourceDeletion_removedFromConfiguration(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-removed", ""))
 
 	wd.SetConfig(testAccProviderConfig(m))
@@ -531,7 +535,7 @@ func TestAccKeyResourceDeletion_oneOfTwo(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	keep := cliKeyBlock("this", "del-keep", "")
 	wd.SetConfig(testAccProviderConfig(m) + keep + cliKeyBlock("other", "del-other", ""))
 	wd.Apply().RequireSuccess(t)
@@ -574,7 +578,7 @@ func TestAccKeyResourceDeletion_interruptedTwoPhase(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliProviderConfigNoRetries(m)+cliKeyBlock("this", "del-broken", ""))
 	m.InjectFault(kmsmock.Fault{Method: "DELETE", PathSuffix: "/keys/" + tag, Status: 500, Times: 1})
 

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
@@ -53,7 +52,7 @@ func TestAccKeyResource_importBlock(t *testing.T) {
 	m := testAccMock(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		TerraformVersionChecks:   cliFeatureChecks(featureImportBlocks),
 		Steps: []resource.TestStep{
 			{Config: testAccKeyResourceConfig_basic(m, "block-import")},
 			{ResourceName: testAccKeyAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithID},

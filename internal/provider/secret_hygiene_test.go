@@ -88,8 +88,10 @@ func newHygieneMock(t *testing.T) *kmsmock.Server {
 func runHygieneCheck(t *testing.T, terraform, pluginDir string, m *kmsmock.Server, config string, extraEnv []string, logToFile bool) {
 	dir := t.TempDir()
 	cliConfig := filepath.Join(dir, "dev.tfrc")
+	// Without a host, the source is the one the CLI resolves the configuration's to (registry.terraform.io
+	// or registry.opentofu.org).
 	overrides := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		tfProviderSources[0], pluginDir)
+		"ncloudkms/ncloudkms", pluginDir)
 	if err := os.WriteFile(cliConfig, []byte(overrides), 0o600); err != nil {
 		t.Fatal(err)
 	}
