@@ -169,23 +169,30 @@ func TestAccGuide_gateCommand(t *testing.T) {
 			for _, viaStdin := range []bool{false, true} {
 				run := runGate(t, script, plan.Stdout, viaStdin)
 				input := map[bool]string{false: "file argument", true: "stdin"}[viaStdin]
-				switch {
-				case c.blocks && run.ExitCode == 0:
-					t.Fatalf("gate (%s) passed a plan it must block:\n%s", input, run.Output)
-				case !c.blocks && run.ExitCode != 0:
-					t.Fatalf("gate (%s) blocked a plan it must pass (exit %d):\n%s", input, run.ExitCode, run.Output)
-				case c.blocks:
-					for _, want := range []string{"BLOCKED: " + c.severity + ": " + c.summary, `"` + name + `"`, tag} {
-						if !strings.Contains(run.Output, want) {
-							t.Errorf("gate (%s) output does not name %q:\n%s", input, want, run.Output)
-						}
-					}
-				case !strings.Contains(run.Output, gatePassedLine):
-					t.Errorf("gate (%s) output lacks %q:\n%s", input, gatePassedLine, run.Output)
-				}
+				requireGateVerdict(t, "gate ("+input+")", run, c, name, tag)
 			}
 			requireNoKeyChange(t, m, tag)
 		})
+	}
+}
+
+// requireGateVerdict checks that the gate blocked the case's plan, naming the diagnostic, the key
+// and its tag, or passed it, saying so. label says which run it was in failure messages.
+func requireGateVerdict(t *testing.T, label string, run gateRun, c gateCase, name, tag string) {
+	t.Helper()
+	switch {
+	case c.blocks && run.ExitCode == 0:
+		t.Fatalf("%s passed a plan it must block:\n%s", label, run.Output)
+	case !c.blocks && run.ExitCode != 0:
+		t.Fatalf("%s blocked a plan it must pass (exit %d):\n%s", label, run.ExitCode, run.Output)
+	case c.blocks:
+		for _, want := range []string{"BLOCKED: " + c.severity + ": " + c.summary, `"` + name + `"`, tag} {
+			if !strings.Contains(run.Output, want) {
+				t.Errorf("%s output does not name %q:\n%s", label, want, run.Output)
+			}
+		}
+	case !strings.Contains(run.Output, gatePassedLine):
+		t.Errorf("%s output lacks %q:\n%s", label, gatePassedLine, run.Output)
 	}
 }
 
