@@ -8,9 +8,9 @@
 #
 #   terraform VERSION  the `terraform` on PATH when it reports VERSION; else the cached build; else, for
 #                      versions `go install` can build (1.5.x and older: later ones have replace
-#                      directives), `go install github.com/hashicorp/terraform@vVERSION` (about 3 minutes).
+#                      directives), `go install github.com/hashicorp/terraform@vVERSION` (about 4 minutes).
 #   tofu VERSION       the cached build; else OpenTofu's module source from the Go module proxy, copied to
-#                      a writable folder and built with `go build ./cmd/tofu` (about 5 minutes; `go install`
+#                      a writable folder and built with `go build ./cmd/tofu` (about 6 minutes; `go install`
 #                      refuses it for its replace directive).
 #
 # A build goes to a temporary folder in the cache and is renamed into place only once the binary reports
@@ -71,10 +71,10 @@ trap 'chmod -R u+w "$tmp" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 started=$(date +%s)
 export GOFLAGS=-buildvcs=false
 if [ "$name" = terraform ]; then
-  echo "ensure-cli: building Terraform $version with go install into $dir (about 3 minutes, once per machine)" >&2
+  echo "ensure-cli: building Terraform $version with go install into $dir (about 4 minutes, once per machine)" >&2
   GOBIN="$tmp/out" go install "github.com/hashicorp/terraform@v$version" >&2
 else
-  echo "ensure-cli: building OpenTofu $version from its module source into $dir (about 5 minutes, once per machine)" >&2
+  echo "ensure-cli: building OpenTofu $version from its module source into $dir (about 6 minutes, once per machine)" >&2
   src=$(cd "$tmp" && go mod download -json "github.com/opentofu/opentofu@v$version" | jq -r .Dir)
   [ -d "$src" ] || { echo "ensure-cli: go mod download gave no source folder for OpenTofu $version" >&2; exit 1; }
   cp -R "$src" "$tmp/src"

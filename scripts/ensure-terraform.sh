@@ -2,7 +2,7 @@
 # Prints the path of the Terraform CLI for the tests (make test, make demo, ...): TF_ACC_TERRAFORM_PATH
 # when it is set (it may be OpenTofu's tofu), else the `terraform` on PATH, else Terraform v1.5.7 (the
 # last MPL release) from scripts/ensure-cli.sh, which builds it once per machine into its cache outside
-# the clone (about 3 minutes the first time).
+# the clone (about 4 minutes the first time).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ -n "${TF_ACC_TERRAFORM_PATH:-}" ] && [ -x "${TF_ACC_TERRAFORM_PATH}" ]; then
