@@ -101,7 +101,7 @@ output "versions" {
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccEchoProviderFactories(),
-		TerraformVersionChecks:   versionChecks(needsFunctions, needsEphemeral, needsWriteOnly),
+		TerraformVersionChecks:   cliFeatureChecks(featureProviderFunctions, featureEphemeralResources, featureWriteOnlyArguments),
 		WorkingDir:               workDir,
 		Steps: []resource.TestStep{
 			{
@@ -220,7 +220,7 @@ func TestAccCiphertextResource_keyTypes(t *testing.T) {
 			}
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccEchoProviderFactories(),
-				TerraformVersionChecks:   versionChecks(needsEphemeral, needsWriteOnly),
+				TerraformVersionChecks:   cliFeatureChecks(featureEphemeralResources, featureWriteOnlyArguments),
 				Steps: []resource.TestStep{{
 					Config: config,
 					ConfigStateChecks: []statecheck.StateCheck{
@@ -320,7 +320,7 @@ func TestAccCiphertextResource_writeOnlyVersion(t *testing.T) {
 	same, differs := statecheck.CompareValue(compare.ValuesSame()), statecheck.CompareValue(compare.ValuesDiffer())
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccEchoProviderFactories(),
-		TerraformVersionChecks:   versionChecks(needsEphemeral, needsWriteOnly),
+		TerraformVersionChecks:   cliFeatureChecks(featureEphemeralResources, featureWriteOnlyArguments),
 		Steps: []resource.TestStep{
 			{
 				Config: config("first", 1, "first"),
@@ -456,7 +456,7 @@ func TestAccCiphertextResource_planFailures(t *testing.T) {
 	for i := range cases {
 		cases[i].secret = plaintext
 	}
-	runPlanFailures(t, "1.11.0", "write-only arguments", cases)
+	runPlanFailures(t, []cliFeature{featureWriteOnlyArguments}, cases)
 }
 
 // Destroy makes no call and the plan says nothing about it; a plan without changes makes no call
@@ -465,7 +465,7 @@ func TestAccCiphertextResource_destroyMakesNoCall(t *testing.T) {
 	mock := testAccMock(t)
 	key := seedKey(t, mock, "quiet-key", "AES256", false)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.11.0", "write-only arguments")
+	wd.SkipWithout(featureWriteOnlyArguments)
 	plaintext := "quiet-" + rand.Text()
 	wd.SetConfig(testAccProviderConfig(mock) + testAccCiphertextConfig("secret", fmt.Sprintf(
 		"  key_tag              = %q\n  plaintext_wo         = %q\n  plaintext_wo_version = 1\n", key.KeyTag, plaintext)))

@@ -63,7 +63,7 @@ func TestCiphertextVersionFunction_run(t *testing.T) {
 func TestAccCiphertextVersionFunction(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
-		TerraformVersionChecks:   versionChecks(needsFunctions),
+		TerraformVersionChecks:   cliFeatureChecks(featureProviderFunctions),
 		Steps: []resource.TestStep{
 			{
 				Config: `

@@ -15,7 +15,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
@@ -39,36 +38,6 @@ func testAccEchoProviderFactories() map[string]func() (tfprotov6.ProviderServer,
 // see new data gives it a new name.
 func testAccEcho(name, data string) string {
 	return fmt.Sprintf("provider \"echo\" {\n  data = %s\n}\n\nresource \"echo\" %q {}\n", data, name)
-}
-
-// The CLI versions the features need; a test skips below them, naming the feature.
-var (
-	needsFunctions = skipBelowFor{tfversion.SkipBelow(tfversion.Version1_8_0), "provider-defined functions", "1.8.0"}
-	needsEphemeral = skipBelowFor{tfversion.SkipBelow(tfversion.Version1_10_0), "ephemeral resources", "1.10.0"}
-	needsWriteOnly = skipBelowFor{tfversion.SkipBelow(tfversion.Version1_11_0), "write-only arguments", "1.11.0"}
-)
-
-// skipBelowFor is tfversion.SkipBelow with a reason that names the feature.
-type skipBelowFor struct {
-	check   tfversion.TerraformVersionCheck
-	feature string
-	minimum string
-}
-
-func (s skipBelowFor) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	s.check.CheckTerraformVersion(ctx, req, resp)
-	if resp.Skip != "" {
-		resp.Skip = fmt.Sprintf("%s need Terraform %s or later: %s", s.feature, s.minimum, resp.Skip)
-	}
-}
-
-// versionChecks lists the checks of a test case.
-func versionChecks(checks ...skipBelowFor) []tfversion.TerraformVersionCheck {
-	out := make([]tfversion.TerraformVersionCheck, len(checks))
-	for i, c := range checks {
-		out[i] = c
-	}
-	return out
 }
 
 // seedKey creates a key in the mock, as in the console.
@@ -149,16 +118,15 @@ type planFailure struct {
 }
 
 // runPlanFailures plans each case with the CLI, on a mock of its own, and checks its one error,
-// the line it quotes and the calls made; minimum and feature are the CLI version the cases need
-// ("" when any will do).
-func runPlanFailures(t *testing.T, minimum, feature string, cases []planFailure) {
+// the line it quotes and the calls made; needs are the CLI features the cases use.
+func runPlanFailures(t *testing.T, needs []cliFeature, cases []planFailure) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			mock := testAccMock(t)
 			wd := newTFWorkdir(t)
-			if minimum != "" {
-				wd.SkipBelow(minimum, feature)
+			for _, need := range needs {
+				wd.SkipWithout(need)
 			}
 			config := c.setup(t, mock)
 			tag := ""

@@ -64,7 +64,7 @@ ephemeral "ncloudkms_decrypt" %[1]q {
 			echo += "  }"
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccEchoProviderFactories(),
-				TerraformVersionChecks:   versionChecks(needsEphemeral),
+				TerraformVersionChecks:   cliFeatureChecks(featureEphemeralResources),
 				Steps: []resource.TestStep{{
 					Config: config + testAccEcho("data_keys", echo),
 					ConfigStateChecks: []statecheck.StateCheck{
@@ -81,7 +81,7 @@ func TestAccDataKeyEphemeralResource_failures(t *testing.T) {
 	dataKey := func(tag, extra string) string {
 		return fmt.Sprintf("\nephemeral \"ncloudkms_data_key\" \"this\" {\n  key_tag = %q\n%s}\n", tag, extra)
 	}
-	runPlanFailures(t, "1.10.0", "ephemeral resources", []planFailure{
+	runPlanFailures(t, []cliFeature{featureEphemeralResources}, []planFailure{
 		{
 			name: "an ECDSA key",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {

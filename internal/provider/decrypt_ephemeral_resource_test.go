@@ -41,7 +41,7 @@ ephemeral "ncloudkms_decrypt" "binary" {
 				"      plaintext_base64  = sha256(ephemeral.ncloudkms_decrypt.binary.plaintext_base64)\n    }\n  }", digestsOf("ephemeral.ncloudkms_decrypt.this"))
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccEchoProviderFactories(),
-				TerraformVersionChecks:   versionChecks(needsEphemeral),
+				TerraformVersionChecks:   cliFeatureChecks(featureEphemeralResources),
 				Steps: []resource.TestStep{{
 					Config: testAccProviderConfig(mock) + testAccDecryptConfig(fmt.Sprintf("  key_tag    = %q\n  ciphertext = %q", key.KeyTag, ciphertext)) +
 						asBinary + testAccEcho("decrypted", echo),
@@ -197,5 +197,5 @@ func TestAccDecryptEphemeralResource_failures(t *testing.T) {
 	for i := range cases {
 		cases[i].secret = plaintext
 	}
-	runPlanFailures(t, "1.10.0", "ephemeral resources", cases)
+	runPlanFailures(t, []cliFeature{featureEphemeralResources}, cases)
 }

@@ -79,8 +79,14 @@ func TestAccExamples_validate(t *testing.T) {
 	for _, rel := range dirs {
 		t.Run(rel, func(t *testing.T) {
 			t.Parallel()
+			cli, err := detectCLI(terraform)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, need := range exampleNeeds(t, filepath.Join(root, rel)) {
-				(&tfWorkdir{t: t, terraform: terraform}).SkipBelow(need.minimum, need.feature)
+				if !cli.Supports(need) {
+					t.Skip(need.skipReason(cli))
+				}
 			}
 			dir := copyExampleFolder(t, filepath.Join(root, rel))
 			out, code := runExampleCommand(t, terraform, dir, cliConfig, "validate", "-no-color")
@@ -91,21 +97,19 @@ func TestAccExamples_validate(t *testing.T) {
 	}
 }
 
-// cliFeature is a feature of the configuration language that needs a newer Terraform CLI, and how
-// an example shows that it uses it.
-type cliFeature struct {
-	minimum, feature string
-	used             *regexp.Regexp
+// exampleFeatureUses are the features of the CLI version table (cli_features_test.go) that an
+// example can use, and how its .tf files show it.
+var exampleFeatureUses = []struct {
+	feature cliFeature
+	used    *regexp.Regexp
+}{
+	{featureProviderFunctions, regexp.MustCompile(`provider::`)},
+	{featureEphemeralResources, regexp.MustCompile(`(?m)^\s*ephemeral\s+"`)},
+	{featureEphemeralResources, regexp.MustCompile(`(?m)^\s*ephemeral\s*=\s*true`)},
+	{featureWriteOnlyArguments, regexp.MustCompile(`(?m)^\s*\w+_wo\s*=`)},
 }
 
-var cliFeatures = []cliFeature{
-	{"1.8.0", "provider-defined functions", regexp.MustCompile(`provider::`)},
-	{"1.10.0", "ephemeral resources", regexp.MustCompile(`(?m)^\s*ephemeral\s+"`)},
-	{"1.10.0", "ephemeral variables", regexp.MustCompile(`(?m)^\s*ephemeral\s*=\s*true`)},
-	{"1.11.0", "write-only arguments", regexp.MustCompile(`(?m)^\s*\w+_wo\s*=`)},
-}
-
-// exampleNeeds lists the features of cliFeatures that the .tf files of one example folder use.
+// exampleNeeds lists the features that the .tf files of one example folder use.
 func exampleNeeds(t *testing.T, dir string) []cliFeature {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
@@ -118,9 +122,9 @@ func exampleNeeds(t *testing.T, dir string) []cliFeature {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range cliFeatures {
-			if f.used.Match(content) && !slices.ContainsFunc(needs, func(n cliFeature) bool { return n.feature == f.feature }) {
-				needs = append(needs, f)
+		for _, u := range exampleFeatureUses {
+			if u.used.Match(content) && !slices.Contains(needs, u.feature) {
+				needs = append(needs, u.feature)
 			}
 		}
 	}

@@ -22,7 +22,7 @@ func TestAccGuide_applicationAccess(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.10.0", ephemeralResourcesFeature)
+	wd.SkipWithout(featureEphemeralResources)
 	example, err := os.ReadFile(applicationAccessExample)
 	if err != nil {
 		t.Fatal(err)

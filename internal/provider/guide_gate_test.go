@@ -143,7 +143,7 @@ func TestAccGuide_gateCommand(t *testing.T) {
 			t.Parallel()
 			m := testAccMock(t)
 			wd := newTFWorkdir(t)
-			wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 			name := fmt.Sprintf("gate-key-%d", i)
 			keyConfig := func(arguments string) string {
 				return testAccProviderConfig(m) + fmt.Sprintf("\nresource \"ncloudkms_key\" \"gated\" {\n  name = %q\n  type = \"AES256\"\n  %s\n}\n", name, arguments)
@@ -172,20 +172,7 @@ func TestAccGuide_gateCommand(t *testing.T) {
 			for _, viaStdin := range []bool{false, true} {
 				run := runGate(t, script, plan.Stdout, viaStdin)
 				input := map[bool]string{false: "file argument", true: "stdin"}[viaStdin]
-				switch {
-				case c.blocks && run.ExitCode == 0:
-					t.Fatalf("gate (%s) passed a plan it must block:\n%s", input, run.Output)
-				case !c.blocks && run.ExitCode != 0:
-					t.Fatalf("gate (%s) blocked a plan it must pass (exit %d):\n%s", input, run.ExitCode, run.Output)
-				case c.blocks:
-					for _, want := range []string{"BLOCKED: " + c.severity + ": " + c.summary, `"` + name + `"`, tag} {
-						if !strings.Contains(run.Output, want) {
-							t.Errorf("gate (%s) output does not name %q:\n%s", input, want, run.Output)
-						}
-					}
-				case !strings.Contains(run.Output, gatePassedLine):
-					t.Errorf("gate (%s) output lacks %q:\n%s", input, gatePassedLine, run.Output)
-				}
+				requireGateVerdict(t, "gate ("+input+")", run, c, name, tag)
 			}
 			requireNoKeyChange(t, m, tag)
 		})
@@ -210,7 +197,7 @@ func TestAccGuide_gateCommandTokens(t *testing.T) {
 			t.Parallel()
 			m := testAccMock(t)
 			wd := newTFWorkdir(t)
-			wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 			config := func(version, ips string) string {
 				return cliKeyConfig(m, "gate-tokens", "") +
 					generatorBlock("this", "ncloudkms_key.this.key_tag", fmt.Sprintf("  regenerate_triggers = { version = %q }", version)) +
@@ -243,6 +230,26 @@ func TestAccGuide_gateCommandTokens(t *testing.T) {
 				t.Errorf("gate output lacks %q:\n%s", gatePassedLine, run.Output)
 			}
 		})
+	}
+}
+
+// requireGateVerdict checks that the gate blocked the case's plan, naming the diagnostic, the key
+// and its tag, or passed it, saying so. label says which run it was in failure messages.
+func requireGateVerdict(t *testing.T, label string, run gateRun, c gateCase, name, tag string) {
+	t.Helper()
+	switch {
+	case c.blocks && run.ExitCode == 0:
+		t.Fatalf("%s passed a plan it must block:\n%s", label, run.Output)
+	case !c.blocks && run.ExitCode != 0:
+		t.Fatalf("%s blocked a plan it must pass (exit %d):\n%s", label, run.ExitCode, run.Output)
+	case c.blocks:
+		for _, want := range []string{"BLOCKED: " + c.severity + ": " + c.summary, `"` + name + `"`, tag} {
+			if !strings.Contains(run.Output, want) {
+				t.Errorf("%s output does not name %q:\n%s", label, want, run.Output)
+			}
+		}
+	case !strings.Contains(run.Output, gatePassedLine):
+		t.Errorf("%s output lacks %q:\n%s", label, gatePassedLine, run.Output)
 	}
 }
 

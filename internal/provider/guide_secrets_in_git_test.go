@@ -27,7 +27,7 @@ func TestAccGuideKeepingSecretsInGit(t *testing.T) {
 	secret := "orders-db-" + rand.Text()
 
 	key := newTFWorkdir(t)
-	key.SkipBelow("1.11.0", "write-only arguments")
+	key.SkipWithout(featureWriteOnlyArguments)
 	example(key, "key")
 	key.Apply().RequireSuccess(t)
 

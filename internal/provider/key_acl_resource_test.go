@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
@@ -128,7 +127,7 @@ func TestAccKeyACL_identity(t *testing.T) {
 	config := testAccKeyResourceConfig_basic(m, "acl-identity") + aclBlock("test", testAccKeyAddress, "false", "10.0.0.1")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		TerraformVersionChecks:   cliFeatureChecks(featureResourceIdentity),
 		Steps: []resource.TestStep{
 			{
 				Config: config,

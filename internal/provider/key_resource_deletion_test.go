@@ -199,7 +199,7 @@ func TestAccKeyResourceDeletion_deletePolicy(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-delete", ""))
 
 	plan := wd.Plan("-destroy")
@@ -224,7 +224,7 @@ func TestAccKeyResourceDeletion_schedulePolicy(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-schedule", `  deletion_policy = "SCHEDULE"`))
 
 	plan := wd.Plan("-destroy")
@@ -255,7 +255,7 @@ func TestAccKeyResourceDeletion_scheduleDateFromProviderClock(t *testing.T) {
 	m := testAccMock(t)
 	now := time.Date(2031, time.March, 4, 5, 6, 7, 0, time.UTC)
 	wd := newTFWorkdirWithProvider(t, testAccProtoV6ProviderFactoriesWith(Options{Now: func() time.Time { return now }})["ncloudkms"])
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	cliApplyKey(t, wd, m, cliKeyConfig(m, "del-clock", `  deletion_policy = "SCHEDULE"`))
 
 	plan := wd.Plan("-destroy")
@@ -267,7 +267,7 @@ func TestAccKeyResourceDeletion_abandonPolicy(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-abandon", `  deletion_policy = "ABANDON"`))
 
 	plan := wd.Plan("-destroy")
@@ -306,7 +306,7 @@ func TestAccKeyResourceDeletion_alreadyPending(t *testing.T) {
 			t.Parallel()
 			m := testAccMock(t)
 			wd := newTFWorkdir(t)
-			wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 			tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-pending", fmt.Sprintf("  deletion_policy = %q", tc.policy)))
 			if err := m.RequestDeletion(tag); err != nil {
 				t.Fatal(err)
@@ -354,7 +354,7 @@ func TestAccKeyResourceDeletion_alreadyGone(t *testing.T) {
 			t.Parallel()
 			m := testAccMock(t)
 			wd := newTFWorkdir(t)
-			wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 			tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-gone", ""))
 			if err := m.RequestDeletion(tag); err != nil {
 				t.Fatal(err)
@@ -401,7 +401,7 @@ func TestAccKeyResourceDeletion_deletionProtection(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-protect", "  deletion_protection = true"))
 
 	plan := wd.Plan("-destroy")
@@ -446,7 +446,7 @@ func TestAccKeyResourceDeletion_protectedKeyForgotten(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.7.0", "removed blocks")
+	wd.SkipWithout(featureRemovedBlocks)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-forget", "  deletion_protection = true"))
 
 	wd.SetConfig(testAccProviderConfig(m) + `
@@ -464,7 +464,11 @@ removed {
 			t.Errorf("unexpected diagnostic %s", d)
 		}
 	}
-	requireCLIJournal(t, m)
+	if wd.CLI().IsOpenTofu() {
+		requireCLIJournal(t, m, cliCall("GET", tag)) // OpenTofu refreshes the key before it forgets it
+	} else {
+		requireCLIJournal(t, m)
+	}
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
 	if wd.StateResource(cliKeyAddress) != nil {
 		t.Fatal("the forgotten key is still in the state")
@@ -476,7 +480,7 @@ func TestAccKeyResourceDeletion_removedFromConfiguration(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-removed", ""))
 
 	wd.SetConfig(testAccProviderConfig(m))
@@ -560,7 +564,7 @@ func TestAccKeyResourceDeletion_oneOfTwo(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	keep := cliKeyBlock("this", "del-keep", "")
 	wd.SetConfig(testAccProviderConfig(m) + keep + cliKeyBlock("other", "del-other", ""))
 	wd.Apply().RequireSuccess(t)
@@ -602,7 +606,7 @@ func TestAccKeyResourceDeletion_interruptedTwoPhase(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliProviderConfigNoRetries(m)+cliKeyBlock("this", "del-broken", ""))
 	m.InjectFault(kmsmock.Fault{Method: "DELETE", PathSuffix: "/keys/" + tag, Status: 500, Times: 1})
 

@@ -234,7 +234,7 @@ func TestAccKeyResourceDiagnostics_unknownNameIsNotChecked(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.4.0", "the terraform_data resource")
+	wd.SkipWithout(featureTerraformData)
 	wd.SetConfig(testAccProviderConfig(m) + `
 resource "terraform_data" "name" {
   input = "diag-later"

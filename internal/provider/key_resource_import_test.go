@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
@@ -57,7 +56,7 @@ func TestAccKeyResource_importBlock(t *testing.T) {
 	m := testAccMock(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
+		TerraformVersionChecks:   cliFeatureChecks(featureImportBlocks),
 		Steps: []resource.TestStep{
 			{Config: testAccKeyResourceConfig_basic(m, "block-import")},
 			{ResourceName: testAccKeyAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
@@ -145,7 +144,7 @@ func TestAccKeyResource_identity(t *testing.T) {
 	m := testAccMock(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		TerraformVersionChecks:   cliFeatureChecks(featureResourceIdentity),
 		Steps: []resource.TestStep{
 			{
 				Config: testAccKeyResourceConfig_basic(m, "identity"),

@@ -54,7 +54,7 @@ func TestAccKeyResource_lastUseInDestroyPlan(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdirOnMockClock(t, m)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	wd.SetConfig(testAccProviderConfig(m) +
 		cliKeyBlock("used", "lu-used", "") +
 		cliKeyBlock("unused", "lu-unused", `  deletion_policy = "SCHEDULE"`) +
@@ -100,7 +100,7 @@ func TestAccKeyResource_lastUseCallsScale(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	wd.SetConfig(testAccProviderConfig(m) + `
 resource "ncloudkms_key" "many" {
   count = 50
@@ -129,7 +129,7 @@ func TestAccKeyResource_lastUseBehindAutomaticRotation(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdirOnMockClock(t, m)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "lu-rotated",
 		"  rotation_period_days = 1\n  refuse_deletion_if_used_within = \"720h\""))
 	m.AdvanceClock(23 * time.Hour)
@@ -197,7 +197,7 @@ func TestAccKeyResource_deletionGuard(t *testing.T) {
 			t.Parallel()
 			m := testAccMock(t)
 			wd := newTFWorkdirOnMockClock(t, m)
-			wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 			tag := cliApplyKey(t, wd, m, cliProviderConfigNoRetries(m)+cliKeyBlock("this", "lu-guard", tc.arguments))
 			if tc.arrange != nil {
 				tc.arrange(t, m, tag)
@@ -222,7 +222,7 @@ func TestAccKeyResource_deletionGuardInDelete(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdirOnMockClock(t, m)
-	wd.SkipBelow("1.3.0", "plan-time destroy diagnostics")
+	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "lu-late", `  refuse_deletion_if_used_within = "24h"`))
 	plan := wd.Plan("-destroy", "-out=tfplan")
 	plan.RequireSuccess(t)

@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
@@ -22,8 +21,6 @@ import (
 // terraform-plugin-testing copies the ephemeral value into a state of its own, which is the only
 // way a test can hold the tokens Terraform got; the hygiene test records every token the mock
 // issues and looks for each in the state, the saved plan and Terraform's output.
-
-const ephemeralResourcesFeature = "ephemeral resources"
 
 // tokensConfig is a key, its generator (regenerate_triggers = { version = version }) and a token set
 // of it, with extra configuration.
@@ -80,7 +77,7 @@ resource "echo" "before" {}
 			"ncloudkms": testAccProtoV6ProviderFactories()["ncloudkms"],
 			"echo":      echoprovider.NewProviderServer(),
 		},
-		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_10_0)},
+		TerraformVersionChecks: cliFeatureChecks(featureEphemeralResources),
 		Steps: []resource.TestStep{
 			{
 				Config: tokensConfig(m, "tokens-key", "1", "", echo),
@@ -123,7 +120,7 @@ func TestAccKeyTokens_neverInStateOrPlan(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd, rec := newTFWorkdirRecording(t)
-	wd.SkipBelow("1.10.0", ephemeralResourcesFeature)
+	wd.SkipWithout(featureEphemeralResources)
 	wd.SetConfig(tokensConfig(m, "hygiene-key", "1", "", tokensCheck))
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
@@ -196,7 +193,7 @@ func TestAccKeyTokens_refusedByACL(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.10.0", ephemeralResourcesFeature)
+	wd.SkipWithout(featureEphemeralResources)
 	acl := aclBlock("this", cliKeyAddress, "", "203.0.113.7") // the tests reach the mock from 127.0.0.1
 	wd.SetConfig(tokensConfig(m, "acl-refused", "1", "  depends_on = [ncloudkms_key_acl.this]", acl))
 	apply := wd.Apply()
@@ -224,7 +221,7 @@ func TestAccKeyTokens_noGenerator(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SkipBelow("1.10.0", ephemeralResourcesFeature)
+	wd.SkipWithout(featureEphemeralResources)
 	wd.SetConfig(cliKeyConfig(m, "no-generator", "") + `
 ephemeral "ncloudkms_key_tokens" "this" {
   key_tag = ncloudkms_key.this.key_tag
@@ -242,7 +239,7 @@ func TestAccKeyTokens_lifetimes(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd, rec := newTFWorkdirRecording(t)
-	wd.SkipBelow("1.10.0", ephemeralResourcesFeature)
+	wd.SkipWithout(featureEphemeralResources)
 	for _, c := range []struct{ arguments, body string }{
 		{"", `{"accessTokenHours":72,"refreshTokenHours":2160}`},
 		{"  access_token_hours  = 1\n  refresh_token_hours = 0", `{"accessTokenHours":1,"refreshTokenHours":"UL"}`},

@@ -141,7 +141,7 @@ func (c oneOfEachCheck) CheckState(_ context.Context, _ statecheck.CheckStateReq
 // Whatever makes a public key unreadable fails the plan, with one error that says why; an AES256
 // key is refused after one read of the key, before any crypto call.
 func TestAccPublicKeyDataSource_failures(t *testing.T) {
-	runPlanFailures(t, "", "", []planFailure{
+	runPlanFailures(t, nil, []planFailure{
 		{
 			name: "an AES256 key",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {

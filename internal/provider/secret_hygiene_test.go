@@ -79,7 +79,15 @@ func TestAccSecretHygiene_traceLogsAndState(t *testing.T) {
 	})
 	t.Run("plaintexts and data keys", func(t *testing.T) {
 		t.Parallel()
-		(&tfWorkdir{t: t, terraform: terraform}).SkipBelow("1.11.0", "write-only arguments and ephemeral resources")
+		cli, err := detectCLI(terraform)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, need := range []cliFeature{featureEphemeralResources, featureWriteOnlyArguments} {
+			if !cli.Supports(need) {
+				t.Skip(need.skipReason(cli))
+			}
+		}
 		runCryptoHygieneCheck(t, terraform, pluginDir)
 	})
 }
@@ -308,8 +316,10 @@ type hygieneRun struct {
 func runHygiene(t *testing.T, run hygieneRun) {
 	dir := t.TempDir()
 	cliConfig := filepath.Join(dir, "dev.tfrc")
+	// Without a host, the source is the one the CLI resolves the configuration's to (registry.terraform.io
+	// or registry.opentofu.org).
 	overrides := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		tfProviderSources[0], run.pluginDir)
+		"ncloudkms/ncloudkms", run.pluginDir)
 	if err := os.WriteFile(cliConfig, []byte(overrides), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -20,11 +20,15 @@ package provider
 //	res.Diagnostics                          // []tfDiagnostic{Severity, Summary, Detail, Address}
 //	wd.Destroy()                             // terraform destroy -auto-approve -json
 //	wd.StateResource("ncloudkms_key.this")   // attributes from terraform.tfstate, nil when absent
-//	wd.SkipBelow("1.7.0", "removed blocks")  // skips the test on an older Terraform
+//	wd.SkipWithout(featureRemovedBlocks)     // skips the test on a CLI without removed blocks
 //	p := wd.Start("apply", "-auto-approve")  // runs in the background: p.Cmd.Process.Signal(os.Interrupt)
 //	res = p.Wait()                           // its tfResult (exit code -1 when a signal ended it)
 //
-// The Terraform binary is TF_ACC_TERRAFORM_PATH, else `terraform` on PATH. The CLI runs with
+// The CLI is TF_ACC_TERRAFORM_PATH, else `terraform` on PATH: Terraform or OpenTofu, told apart by
+// `version` (newTFWorkdirOn takes another one). The provider is reattached under the registry host
+// that CLI resolves `ncloudkms/ncloudkms` and the implied `hashicorp/ncloudkms` to
+// (registry.terraform.io or registry.opentofu.org), and under TF_ACC_PROVIDER_HOST /
+// TF_ACC_PROVIDER_NAMESPACE when they are set, as terraform-plugin-testing does. The CLI runs with
 // CHECKPOINT_DISABLE=1, TF_IN_AUTOMATION=1, TF_INPUT=0 and an empty CLI configuration file, so
 // a developer's ~/.terraformrc (dev_overrides, plugin cache) cannot change the outcome.
 
@@ -37,6 +41,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,6 +50,7 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
@@ -52,18 +58,11 @@ import (
 // tfCommandTimeout bounds one Terraform command, so a hung provider fails the test instead of the run.
 const tfCommandTimeout = 5 * time.Minute
 
-// tfProviderSources are the addresses a configuration may use for this provider: with a
-// required_providers block (ncloudkms/ncloudkms) or without one (hashicorp/ncloudkms).
-var tfProviderSources = []string{
-	"registry.terraform.io/ncloudkms/ncloudkms",
-	"registry.terraform.io/hashicorp/ncloudkms",
-}
-
 // tfWorkdir is one Terraform working directory with its own state.
 type tfWorkdir struct {
 	t           *testing.T
 	dir         string
-	terraform   string
+	cli         *tfCLI
 	newProvider func() (tfprotov6.ProviderServer, error)
 	initialized bool
 }
@@ -168,18 +167,26 @@ func newTFWorkdirWithProvider(t *testing.T, newProvider func() (tfprotov6.Provid
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 to run the Terraform CLI")
 	}
-	terraform, err := terraformBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	return newTFWorkdirOn(t, cliUnderTest(t), newProvider)
+}
+
+// newTFWorkdirOn is newTFWorkdirWithProvider on a given CLI (see detectCLI), for tests that run
+// more than one CLI. It does not look at TF_ACC.
+func newTFWorkdirOn(t *testing.T, cli *tfCLI, newProvider func() (tfprotov6.ProviderServer, error)) *tfWorkdir {
+	t.Helper()
 	dir := t.TempDir()
 	// An empty CLI configuration keeps the developer's own one out of the test.
 	if err := os.WriteFile(filepath.Join(dir, ".terraformrc"), nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &tfWorkdir{t: t, dir: dir, terraform: terraform, newProvider: newProvider}
+	return &tfWorkdir{t: t, dir: dir, cli: cli, newProvider: newProvider}
 }
 
+// CLI is the Terraform or OpenTofu binary this working directory runs.
+func (w *tfWorkdir) CLI() *tfCLI { return w.cli }
+
+// terraformBinary is the path of the CLI under test: TF_ACC_TERRAFORM_PATH, else `terraform` on
+// PATH, as terraform-plugin-testing picks it.
 func terraformBinary() (string, error) {
 	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
 		return p, nil
@@ -266,10 +273,10 @@ func (w *tfWorkdir) Start(command string, args ...string) *tfProcess {
 
 func (w *tfWorkdir) start(command string, args ...string) *tfProcess {
 	w.t.Helper()
-	reattach, stop := serveProviderForCLI(w.t, w.newProvider)
+	reattach, stop := serveProviderForCLI(w.t, w.newProvider, w.cli.ProviderSources())
 
 	ctx, cancel := context.WithTimeout(context.Background(), tfCommandTimeout)
-	cmd := exec.CommandContext(ctx, w.terraform, append([]string{command}, args...)...)
+	cmd := exec.CommandContext(ctx, w.cli.Path, append([]string{command}, args...)...)
 	cmd.Dir = w.dir
 	cmd.Env = append(cliEnvironment(),
 		"TF_CLI_CONFIG_FILE="+filepath.Join(w.dir, ".terraformrc"),
@@ -352,8 +359,9 @@ func parseTFMessages(stdout string) []tfMessage {
 }
 
 // serveProviderForCLI serves one new provider instance in this process and returns the value of
-// TF_REATTACH_PROVIDERS that points Terraform at it, and a function that stops it.
-func serveProviderForCLI(t *testing.T, newProvider func() (tfprotov6.ProviderServer, error)) (string, func()) {
+// TF_REATTACH_PROVIDERS that points Terraform at it under each of the given source addresses, and
+// a function that stops it.
+func serveProviderForCLI(t *testing.T, newProvider func() (tfprotov6.ProviderServer, error), sources []string) (string, func()) {
 	t.Helper()
 	server, err := newProvider()
 	if err != nil {
@@ -364,7 +372,7 @@ func serveProviderForCLI(t *testing.T, newProvider func() (tfprotov6.ProviderSer
 	closed := make(chan struct{})
 	serveErr := make(chan error, 1)
 	go func() {
-		serveErr <- tf6server.Serve(tfProviderSources[0], func() tfprotov6.ProviderServer { return server },
+		serveErr <- tf6server.Serve(sources[0], func() tfprotov6.ProviderServer { return server },
 			tf6server.WithDebug(ctx, configs, closed),
 			tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithLoggingSink(t),
@@ -391,7 +399,7 @@ func serveProviderForCLI(t *testing.T, newProvider func() (tfprotov6.ProviderSer
 		Addr            reattachAddr
 	}
 	providers := map[string]reattachConfig{}
-	for _, source := range tfProviderSources {
+	for _, source := range sources {
 		providers[source] = reattachConfig{
 			Protocol:        string(config.Protocol),
 			ProtocolVersion: config.ProtocolVersion,
@@ -466,66 +474,140 @@ func instanceAddress(resourceType, name string, key any) string {
 	}
 }
 
-// terraformVersion is read once per test process.
-var terraformVersion struct {
-	once                sync.Once
-	major, minor, patch int
-	text                string
-	err                 error
+// The CLIs a test process runs are told apart once each, by the first line of `version`:
+// "Terraform v1.11.4" or "OpenTofu v1.12.6" (`version -json` looks the same for both).
+
+const (
+	productTerraform = "Terraform"
+	productOpenTofu  = "OpenTofu"
+)
+
+// tfCLI is one Terraform or OpenTofu binary and what it says it is.
+type tfCLI struct {
+	Path    string
+	Product string // productTerraform or productOpenTofu
+	Version *version.Version
 }
 
-// SkipBelow skips the test when the Terraform CLI is older than min ("1.7.0"), saying why.
+func (c *tfCLI) String() string { return c.Product + " " + c.Version.String() }
+
+// IsOpenTofu reports whether the CLI is OpenTofu.
+func (c *tfCLI) IsOpenTofu() bool { return c.Product == productOpenTofu }
+
+// RegistryHost is the host the CLI resolves a source address without one to: a configuration's
+// "ncloudkms/ncloudkms" is registry.opentofu.org/ncloudkms/ncloudkms under OpenTofu.
+func (c *tfCLI) RegistryHost() string {
+	if c.IsOpenTofu() {
+		return "registry.opentofu.org"
+	}
+	return "registry.terraform.io"
+}
+
+// ProviderSources are the addresses a configuration may use for this provider on this CLI: with a
+// required_providers block (ncloudkms/ncloudkms) or without one (hashicorp/ncloudkms), on the
+// CLI's registry host, plus TF_ACC_PROVIDER_HOST and TF_ACC_PROVIDER_NAMESPACE when they are set.
+func (c *tfCLI) ProviderSources() []string {
+	hosts := []string{c.RegistryHost()}
+	if h := strings.TrimSuffix(os.Getenv("TF_ACC_PROVIDER_HOST"), "/"); h != "" && h != hosts[0] {
+		hosts = append(hosts, h)
+	}
+	namespaces := []string{"ncloudkms", "hashicorp"}
+	if ns := strings.TrimSuffix(os.Getenv("TF_ACC_PROVIDER_NAMESPACE"), "/"); ns != "" && ns != "ncloudkms" && ns != "hashicorp" {
+		namespaces = append(namespaces, ns)
+	}
+	var sources []string
+	for _, h := range hosts {
+		for _, ns := range namespaces {
+			sources = append(sources, h+"/"+ns+"/ncloudkms")
+		}
+	}
+	return sources
+}
+
+// Supports reports whether the CLI has the feature. Prereleases count as their release, as in
+// terraform-plugin-testing's tfversion checks.
+func (c *tfCLI) Supports(f cliFeature) bool {
+	minimum := f.Terraform
+	if c.IsOpenTofu() {
+		minimum = f.OpenTofu
+	}
+	if minimum == "" {
+		return false
+	}
+	return !c.Version.Core().LessThan(version.Must(version.NewVersion(minimum)))
+}
+
+// SkipWithout skips the test when the working directory's CLI lacks the feature, naming it.
+func (w *tfWorkdir) SkipWithout(f cliFeature) {
+	w.t.Helper()
+	if !w.cli.Supports(f) {
+		w.t.Skip(f.skipReason(w.cli))
+	}
+}
+
+// SkipBelow skips the test when the CLI is older than minimum ("1.7.0"), saying why. Tests gate on
+// a cliFeature with SkipWithout instead, so that the README's version table stays true
+// (TestCLIFeatures_testsGateOnTheTable); this is kept for code not yet converted.
 func (w *tfWorkdir) SkipBelow(minimum, why string) {
 	w.t.Helper()
-	v := &terraformVersion
-	v.once.Do(func() {
-		out, err := exec.Command(w.terraform, "version", "-json").Output()
+	if w.cli.Version.Core().LessThan(version.Must(version.NewVersion(minimum))) {
+		w.t.Skipf("%s is older than %s, which %s needs", w.cli, minimum, why)
+	}
+}
+
+// cliVersionLine is the first line of `terraform version` and `tofu version`.
+var cliVersionLine = regexp.MustCompile(`^(Terraform|OpenTofu) v(\S+)`)
+
+type cliDetection struct {
+	once sync.Once
+	cli  *tfCLI
+	err  error
+}
+
+// detectedCLIs holds one *cliDetection per binary path.
+var detectedCLIs sync.Map
+
+// detectCLI runs `PATH version` once per test process and says which CLI it is.
+func detectCLI(path string) (*tfCLI, error) {
+	v, _ := detectedCLIs.LoadOrStore(path, &cliDetection{})
+	d := v.(*cliDetection)
+	d.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, path, "version")
+		cmd.Env = append(cliEnvironment(), "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE="+os.DevNull)
+		out, err := cmd.Output()
 		if err != nil {
-			v.err = err
+			d.err = fmt.Errorf("%s version: %w", path, err)
 			return
 		}
-		var parsed struct {
-			Version string `json:"terraform_version"`
-		}
-		if v.err = json.Unmarshal(out, &parsed); v.err != nil {
+		first, _, _ := strings.Cut(string(out), "\n")
+		m := cliVersionLine.FindStringSubmatch(strings.TrimSpace(first))
+		if m == nil {
+			d.err = fmt.Errorf("%s version: %q is neither Terraform's nor OpenTofu's first line", path, first)
 			return
 		}
-		v.text = parsed.Version
-		v.major, v.minor, v.patch, v.err = parseVersion(parsed.Version)
+		parsed, err := version.NewVersion(m[2])
+		if err != nil {
+			d.err = fmt.Errorf("%s version: %w", path, err)
+			return
+		}
+		d.cli = &tfCLI{Path: path, Product: m[1], Version: parsed}
 	})
-	if v.err != nil {
-		w.t.Fatalf("reading the Terraform version: %v", v.err)
-	}
-	maj, mnr, pat, err := parseVersion(minimum)
+	return d.cli, d.err
+}
+
+// cliUnderTest is the CLI that terraform-plugin-testing and newTFWorkdir run; it fails the test
+// when there is none.
+func cliUnderTest(t *testing.T) *tfCLI {
+	t.Helper()
+	path, err := terraformBinary()
 	if err != nil {
-		w.t.Fatal(err)
+		t.Fatal(err)
 	}
-	if lessVersion(v.major, v.minor, v.patch, maj, mnr, pat) {
-		w.t.Skipf("Terraform %s is older than %s, which %s needs", v.text, minimum, why)
+	cli, err := detectCLI(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-}
-
-func parseVersion(s string) (major, minor, patch int, err error) {
-	core, _, _ := strings.Cut(strings.TrimPrefix(s, "v"), "-")
-	parts := strings.Split(core, ".")
-	if len(parts) != 3 {
-		return 0, 0, 0, fmt.Errorf("version %q is not major.minor.patch", s)
-	}
-	nums := make([]int, 3)
-	for i, p := range parts {
-		if nums[i], err = strconv.Atoi(p); err != nil {
-			return 0, 0, 0, fmt.Errorf("version %q: %w", s, err)
-		}
-	}
-	return nums[0], nums[1], nums[2], nil
-}
-
-func lessVersion(a1, a2, a3, b1, b2, b3 int) bool {
-	if a1 != b1 {
-		return a1 < b1
-	}
-	if a2 != b2 {
-		return a2 < b2
-	}
-	return a3 < b3
+	return cli
 }
