@@ -1,15 +1,30 @@
 package provider
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
+
+// Test helpers shared by the tests of this package: providers, mocks, configurations, and the
+// assertions on the mock's journal and on the CLI's diagnostics.
 
 func TestMain(m *testing.M) {
 	// Acceptance tests must never phone home or read a developer's real credentials.
@@ -90,4 +105,490 @@ provider "ncloudkms" {
   secret_key = %q
 }
 `, m.URL(), m.AccessKey(), m.SecretKey())
+}
+
+// testAccKeyAddress is the resource address every ncloudkms_key acceptance config uses.
+const testAccKeyAddress = "ncloudkms_key.test"
+
+// apiPathPrefix is stripped from journal paths so that calls read like DESIGN.md §2: "POST /keys".
+const apiPathPrefix = "/kms/v1"
+
+// journalCalls returns the mock's journal as "METHOD /path" strings in arrival order, with the path
+// relative to /kms/v1 and without the query: "POST /keys", "GET /keys/<tag>", "POST /keys/<tag>/disable".
+func journalCalls(m *kmsmock.Server) []string {
+	journal := m.Journal()
+	calls := make([]string, len(journal))
+	for i, c := range journal {
+		calls[i] = c.Method + " " + strings.TrimPrefix(c.Path, apiPathPrefix)
+	}
+	return calls
+}
+
+// isListCall tells the key listings (plan-time name checks, lookups by name) from other calls.
+func isListCall(call string) bool { return call == "GET /keys" }
+
+// isMutatingCall reports a call that changes something (anything but GET).
+func isMutatingCall(call string) bool { return !strings.HasPrefix(call, "GET ") }
+
+// withoutListCalls drops the key listings, which plan-time name checks make once per provider process.
+func withoutListCalls(calls []string) []string {
+	return slices.DeleteFunc(slices.Clone(calls), isListCall)
+}
+
+// fromFirstChange returns the calls from the first mutating one on: what an apply did, since apply
+// is the last thing a step runs before its checks and a plan only reads.
+func fromFirstChange(calls []string) []string {
+	for i, c := range calls {
+		if isMutatingCall(c) {
+			return calls[i:]
+		}
+	}
+	return nil
+}
+
+// expandTag replaces {tag} in each expected call with the key tag.
+func expandTag(tag string, calls []string) []string {
+	out := make([]string, len(calls))
+	for i, c := range calls {
+		out[i] = strings.ReplaceAll(c, "{tag}", tag)
+	}
+	return out
+}
+
+func stateKeyTag(s *terraform.State) (string, error) {
+	rs, ok := s.RootModule().Resources[testAccKeyAddress]
+	if !ok {
+		return "", fmt.Errorf("%s not in state", testAccKeyAddress)
+	}
+	return rs.Primary.ID, nil
+}
+
+// testAccCheckApplyCalls asserts the exact calls of the step's apply, from the first mutating call on
+// ({tag} stands for the key's tag in state). Reset the journal in the step's PreConfig.
+func testAccCheckApplyCalls(m *kmsmock.Server, expected ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		tag, err := stateKeyTag(s)
+		if err != nil {
+			return err
+		}
+		return compareCalls("apply calls", fromFirstChange(journalCalls(m)), expandTag(tag, expected), journalCalls(m))
+	}
+}
+
+// testAccCheckCallsWithoutLists asserts the step's whole journal, key listings left out.
+func testAccCheckCallsWithoutLists(m *kmsmock.Server, expected ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		tag, err := stateKeyTag(s)
+		if err != nil {
+			return err
+		}
+		return compareCalls("calls (listings left out)", withoutListCalls(journalCalls(m)), expandTag(tag, expected), journalCalls(m))
+	}
+}
+
+// testAccCheckNoMutatingCalls asserts that the journal holds reads only.
+func testAccCheckNoMutatingCalls(t *testing.T, m *kmsmock.Server) {
+	t.Helper()
+	if changes := slices.DeleteFunc(journalCalls(m), func(c string) bool { return !isMutatingCall(c) }); len(changes) > 0 {
+		t.Errorf("expected no mutating call, got %q (journal %q)", changes, journalCalls(m))
+	}
+}
+
+func compareCalls(what string, got, want, journal []string) error {
+	if slices.Equal(got, want) {
+		return nil
+	}
+	return fmt.Errorf("%s:\n got  %q\n want %q\nfull journal: %q", what, got, want, journal)
+}
+
+// testAccCheckMockKeyCount asserts how many keys the mock holds (pending deletion included).
+func testAccCheckMockKeyCount(m *kmsmock.Server, want int) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := len(m.Keys()); got != want {
+			return fmt.Errorf("mock holds %d keys, want %d: %+v", got, want, m.Keys())
+		}
+		return nil
+	}
+}
+
+// testAccCaptureKeyTag stores the key tag in state into *tag, for later steps that act on the key
+// outside Terraform.
+func testAccCaptureKeyTag(tag *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		var err error
+		*tag, err = stateKeyTag(s)
+		return err
+	}
+}
+
+// testAccMockKey creates a key directly in the mock, as in the console.
+func testAccMockKey(t *testing.T, m *kmsmock.Server, spec kmsmock.KeySpec) kmsmock.Key {
+	t.Helper()
+	if spec.ProtectionType == "" {
+		spec.ProtectionType = "BASIC"
+	}
+	key, err := m.CreateKey(spec)
+	if err != nil {
+		t.Fatalf("creating mock key %q: %s", spec.Name, err)
+	}
+	return key
+}
+
+// mustMock fails the test when a console-style action on the mock fails.
+func mustMock(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("mock action: %s", err)
+	}
+}
+
+// testAccKeyResourceConfig_basic is the smallest configuration: a name and a type.
+func testAccKeyResourceConfig_basic(m *kmsmock.Server, name string) string {
+	return testAccKeyResourceConfig_withArguments(m, name, "AES256", "")
+}
+
+// testAccKeyResourceConfig_withArguments adds raw argument lines to a key of the given name and type.
+func testAccKeyResourceConfig_withArguments(m *kmsmock.Server, name, keyType, arguments string) string {
+	return testAccProviderConfig(m) + fmt.Sprintf(`
+resource "ncloudkms_key" "test" {
+  name = %q
+  type = %q
+%s
+}
+`, name, keyType, arguments)
+}
+
+// testAccKeyResourceConfig_settings is a key with the in-place settings made explicit; rotationDays 0
+// leaves rotation_period_days unset.
+func testAccKeyResourceConfig_settings(m *kmsmock.Server, name, memo string, rotationDays int, enabled bool) string {
+	arguments := fmt.Sprintf("  memo    = %q\n  enabled = %t\n", memo, enabled)
+	if rotationDays != 0 {
+		arguments += fmt.Sprintf("  rotation_period_days = %d\n", rotationDays)
+	}
+	return testAccKeyResourceConfig_withArguments(m, name, "AES256", arguments)
+}
+
+// errorText matches fragments of a diagnostic in order, whatever the line wrapping Terraform applies:
+// words inside a fragment may be separated by any white space, fragments by anything.
+func errorText(fragments ...string) *regexp.Regexp {
+	patterns := make([]string, len(fragments))
+	for i, fragment := range fragments {
+		words := strings.Fields(fragment)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		patterns[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(patterns, `.*`))
+}
+
+// withNullExtras gives a model built by hand the null values that a configuration without
+// refuse_deletion_if_used_within, rotation_triggers, disabled_versions and timeouts has.
+func withNullExtras(m keyResourceModel) keyResourceModel {
+	m.RefuseDeletionIfUsedWithin = types.StringNull()
+	m.RotationTriggers = types.MapNull(types.StringType)
+	m.DisabledVersions = types.SetNull(types.Int64Type)
+	m.Timeouts = timeouts.Value{Object: types.ObjectNull(map[string]attr.Type{
+		"create": types.StringType, "read": types.StringType, "update": types.StringType, "delete": types.StringType,
+	})}
+	return m
+}
+
+const cliKeyAddress = "ncloudkms_key.this"
+
+// cliNoAddress is the address Terraform (1.11) gives the diagnostics of a resource that is no
+// longer in the configuration, and the errors of a destroy at apply time: none, since it has no
+// configuration block to attach them to. The detail still names the key and its tag.
+const cliNoAddress = ""
+
+// regexpAPITail matches the end of a detail that quotes an API error (apiErrorTail).
+var regexpAPITail = regexp.MustCompile(`code \S+, message ".*", request id \S+$`)
+
+// cliKeyConfig is one key named name with extra attribute lines.
+func cliKeyConfig(m *kmsmock.Server, name, extra string) string {
+	return testAccProviderConfig(m) + cliKeyBlock("this", name, extra)
+}
+
+func cliKeyBlock(label, name, extra string) string {
+	return fmt.Sprintf(`
+resource "ncloudkms_key" %q {
+  name = %q
+  type = "AES256"
+%s
+}
+`, label, name, extra)
+}
+
+// cliProviderConfigNoRetries points at the mock with one attempt per call, so that an
+// injected server error fails the call at once.
+func cliProviderConfigNoRetries(m *kmsmock.Server) string {
+	return fmt.Sprintf(`
+provider "ncloudkms" {
+  endpoint    = %q
+  access_key  = %q
+  secret_key  = %q
+  max_retries = 0
+}
+`, m.URL(), m.AccessKey(), m.SecretKey())
+}
+
+// cliCall renders one journal entry as journalCalls writes it: "METHOD /keys/<tag>[/<action>]".
+func cliCall(method, tag string, action ...string) string {
+	p := "/keys"
+	if tag != "" {
+		p += "/" + tag
+	}
+	for _, a := range action {
+		p += "/" + a
+	}
+	return method + " " + p
+}
+
+// requireCLIJournalPhases checks calls: first the plan's calls in any order (Terraform 1.11 plans
+// a removed resource's destroy before it refreshes it, Terraform 1.5 after), then the apply's, in order.
+func requireCLIJournalPhases(t *testing.T, calls, planCalls []string, applyCalls ...string) {
+	t.Helper()
+	n := min(len(planCalls), len(calls))
+	gotPlan, wantPlan := slices.Clone(calls[:n]), slices.Clone(planCalls)
+	slices.Sort(gotPlan)
+	slices.Sort(wantPlan)
+	if !slices.Equal(gotPlan, wantPlan) || !slices.Equal(calls[n:], applyCalls) {
+		t.Fatalf("calls:\n  got  %q\n  want %q (in any order), then %q", calls, planCalls, applyCalls)
+	}
+}
+
+func requireCLIJournal(t *testing.T, m *kmsmock.Server, want ...string) {
+	t.Helper()
+	if got := journalCalls(m); !slices.Equal(got, want) {
+		t.Fatalf("mock journal:\n  got  %q\n  want %q", got, want)
+	}
+}
+
+// cliMutatingCalls are the journal's calls other than GET.
+func cliMutatingCalls(m *kmsmock.Server) []string {
+	var out []string
+	for _, c := range journalCalls(m) {
+		if isMutatingCall(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// cliDiag is an expected diagnostic: severity, summary and address.
+type cliDiag struct{ Severity, Summary, Address string }
+
+func cliWarning(summary, address string) cliDiag { return cliDiag{"warning", summary, address} }
+func cliError(summary, address string) cliDiag   { return cliDiag{"error", summary, address} }
+
+// requireCLIDiagnostics checks the distinct diagnostics of a run by severity, summary and address.
+// An apply may repeat a plan's warning when it plans an instance again, so repeats are ignored.
+func requireCLIDiagnostics(t *testing.T, res tfResult, want ...cliDiag) {
+	t.Helper()
+	seen := map[cliDiag]bool{}
+	var got []string
+	for _, d := range res.Diagnostics {
+		k := cliDiag{d.Severity, d.Summary, d.Address}
+		if !seen[k] {
+			seen[k] = true
+			got = append(got, fmt.Sprintf("%s %q at %q", k.Severity, k.Summary, k.Address))
+		}
+	}
+	var wantText []string
+	for _, w := range want {
+		wantText = append(wantText, fmt.Sprintf("%s %q at %q", w.Severity, w.Summary, w.Address))
+	}
+	sort.Strings(got)
+	sort.Strings(wantText)
+	if !slices.Equal(got, wantText) {
+		t.Fatalf("terraform %s diagnostics:\n  got  %q\n  want %q\n%s", res.Command, got, wantText, res.describe())
+	}
+}
+
+// requireCLIDetail checks that the detail of a diagnostic contains every fragment.
+func requireCLIDetail(t *testing.T, res tfResult, severity, summary string, fragments ...string) {
+	t.Helper()
+	d := res.Find(severity, summary)
+	if d == nil {
+		t.Fatalf("no %s %q in terraform %s:\n%s", severity, summary, res.Command, res.describe())
+	}
+	for _, f := range fragments {
+		if !strings.Contains(d.Detail, f) {
+			t.Errorf("%s %q: detail does not mention %q:\n%s", severity, summary, f, d.Detail)
+		}
+	}
+}
+
+// cliApplyKey creates the configured keys and returns the tag of ncloudkms_key.this; the journal is
+// reset afterwards so that a test sees only the calls of what it does next.
+func cliApplyKey(t *testing.T, wd *tfWorkdir, m *kmsmock.Server, config string) string {
+	t.Helper()
+	wd.SetConfig(config)
+	wd.Apply().RequireSuccess(t)
+	m.ResetJournal()
+	return cliStateKeyTag(t, wd, cliKeyAddress)
+}
+
+func cliStateKeyTag(t *testing.T, wd *tfWorkdir, address string) string {
+	t.Helper()
+	attrs := wd.StateResource(address)
+	tag, _ := attrs["key_tag"].(string)
+	if tag == "" {
+		t.Fatalf("no key_tag for %s in the state: %v", address, attrs)
+	}
+	return tag
+}
+
+func cliRequireMockStatus(t *testing.T, m *kmsmock.Server, tag, status string) kmsmock.Key {
+	t.Helper()
+	key, ok := m.Key(tag)
+	if !ok {
+		t.Fatalf("key %s is gone from the mock, want status %s", tag, status)
+	}
+	if key.Status != status {
+		t.Fatalf("key %s: status %s in the mock, want %s", tag, key.Status, status)
+	}
+	return key
+}
+
+func cliRequireMockGone(t *testing.T, m *kmsmock.Server, tag string) {
+	t.Helper()
+	if key, ok := m.Key(tag); ok {
+		t.Fatalf("key %s still in the mock with status %s, want it deleted", tag, key.Status)
+	}
+}
+
+// deleteDirectly destroys the key of state as Terraform does, through the protocol server: a
+// destroy plan of plannedFrom (which announces the removal), then the apply of that plan on
+// state, with a client of the mock that makes one attempt per call. announce = false applies
+// without the plan's private data, as a plan that did not announce the removal.
+func deleteDirectly(t *testing.T, m *kmsmock.Server, plannedFrom, state keyResourceModel, announce bool) []*tfprotov6.Diagnostic {
+	t.Helper()
+	p := newProtocolTestProvider(t, m, map[string]attr.Value{"max_retries": types.Int64Value(0)})
+	var plannedPrivate []byte
+	if announce {
+		plannedPrivate = p.destroyPlanPrivate(plannedFrom)
+		m.ResetJournal() // the calls of the plan (the key's last use) are not Delete's
+	}
+	applied, err := p.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: keyResourceTypeName, PriorState: p.value(state), PlannedState: p.null(), Config: p.null(),
+		PlannedPrivate: plannedPrivate,
+	})
+	if err != nil {
+		t.Fatalf("apply: %v", err)
+	}
+	return applied.Diagnostics
+}
+
+func stateOfMockKey(key kmsmock.Key, policy string, protected bool) keyResourceModel {
+	return withNullExtras(keyResourceModel{
+		keyModel: keyModel{
+			ID:                   types.StringValue(key.KeyTag),
+			KeyTag:               types.StringValue(key.KeyTag),
+			Name:                 types.StringValue(key.KeyName),
+			Type:                 types.StringValue(key.KeyType),
+			ProtectionType:       types.StringValue(key.ProtectionType),
+			Memo:                 types.StringValue(""),
+			Convergent:           types.BoolValue(false),
+			RotationPeriodDays:   types.Int64Null(),
+			Enabled:              types.BoolValue(key.Status == kmsapi.StatusEnable),
+			Status:               types.StringValue(key.Status),
+			CurrentVersion:       types.Int64Value(1),
+			NRN:                  types.StringNull(),
+			CreatedAt:            types.StringNull(),
+			NextRotationAt:       types.StringNull(),
+			DeletionScheduledFor: types.StringNull(),
+		},
+		DeletionPolicy:     types.StringValue(policy),
+		DeletionProtection: types.BoolValue(protected),
+		RestoreIfPending:   types.BoolValue(false),
+	})
+}
+
+// cliMockKey creates a key directly in the mock, as someone would in the console.
+func cliMockKey(t *testing.T, m *kmsmock.Server, name string) kmsmock.Key {
+	t.Helper()
+	key, err := m.CreateKey(kmsmock.KeySpec{Name: name, Type: "AES256", ProtectionType: "BASIC"})
+	if err != nil {
+		t.Fatalf("creating mock key %q: %v", name, err)
+	}
+	return key
+}
+
+// cliPendingMockKey creates a key in the mock and requests its deletion.
+func cliPendingMockKey(t *testing.T, m *kmsmock.Server, name string) kmsmock.Key {
+	t.Helper()
+	key := cliMockKey(t, m, name)
+	if err := m.RequestDeletion(key.KeyTag); err != nil {
+		t.Fatal(err)
+	}
+	key, _ = m.Key(key.KeyTag)
+	return key
+}
+
+func requireNoMutatingCalls(t *testing.T, m *kmsmock.Server) {
+	t.Helper()
+	if calls := cliMutatingCalls(m); len(calls) > 0 {
+		t.Fatalf("mutating calls: %q (journal %q)", calls, journalCalls(m))
+	}
+}
+
+// diagnosticSnippet is the configuration line that a diagnostic of a -json run points at.
+func diagnosticSnippet(t *testing.T, res tfResult, summary string) string {
+	t.Helper()
+	for _, msg := range res.Messages {
+		if msg.Diagnostic == nil || msg.Diagnostic.Summary != summary {
+			continue
+		}
+		var line struct {
+			Diagnostic struct {
+				Snippet struct {
+					Code string `json:"code"`
+				} `json:"snippet"`
+			} `json:"diagnostic"`
+		}
+		if err := json.Unmarshal(msg.Raw, &line); err != nil {
+			t.Fatal(err)
+		}
+		return line.Diagnostic.Snippet.Code
+	}
+	t.Fatalf("no diagnostic %q in terraform %s", summary, res.Command)
+	return ""
+}
+
+// requireNothingChanged checks that no call changed anything and the key is as it was.
+func requireNothingChanged(t *testing.T, m *kmsmock.Server, before kmsmock.Key) {
+	t.Helper()
+	if calls := cliMutatingCalls(m); len(calls) > 0 {
+		t.Fatalf("mutating calls: %q", calls)
+	}
+	cliRequireMockStatus(t, m, before.KeyTag, before.Status)
+	if n := len(m.Keys()); n != 1 {
+		t.Fatalf("the mock holds %d keys, want only %s", n, before.KeyTag)
+	}
+}
+
+// plannedAction is the action of the planned_change line for address in a plan -json output.
+func plannedAction(t *testing.T, res tfResult, address string) string {
+	t.Helper()
+	for _, msg := range res.Messages {
+		if msg.Type != "planned_change" {
+			continue
+		}
+		var line struct {
+			Change struct {
+				Resource struct {
+					Addr string `json:"addr"`
+				} `json:"resource"`
+				Action string `json:"action"`
+			} `json:"change"`
+		}
+		if err := json.Unmarshal(msg.Raw, &line); err != nil {
+			t.Fatalf("planned_change line: %v", err)
+		}
+		if line.Change.Resource.Addr == address {
+			return line.Change.Action
+		}
+	}
+	return ""
 }

@@ -14,7 +14,7 @@ import (
 // from examples/guides/keeping-secrets-in-git, against the mock. The secret is encrypted once from
 // a variable, the ciphertext is committed (a tfvars file), and a later run decrypts it into the
 // environment of a script; no state file of either run holds the secret.
-func TestAccGuideKeepingSecretsInGit(t *testing.T) {
+func TestAccGuide_keepingSecretsInGit(t *testing.T) {
 	mock := testAccMock(t)
 	const guide = "../../examples/guides/keeping-secrets-in-git/"
 	example := func(wd *tfWorkdir, name string) {

@@ -254,7 +254,7 @@ func TestAccKeyACL_changeJournal(t *testing.T) {
 				t.Errorf("%s: %s /acl bodies %q, want %q", step.name, method, got, want)
 			}
 		}
-		t.Logf("journal of %s: %q; bodies: add %s, remove %s", step.name, cliJournal(m), step.added, step.removed)
+		t.Logf("journal of %s: %q; bodies: add %s, remove %s", step.name, journalCalls(m), step.added, step.removed)
 	}
 }
 

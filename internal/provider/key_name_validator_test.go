@@ -10,7 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-func TestKeyNameValidator(t *testing.T) {
+func TestKeyNameValidator_rules(t *testing.T) {
 	tests := map[string]stringValidatorCase{
 		"null":                  {value: types.StringNull()},
 		"unknown":               {value: types.StringUnknown()},

@@ -1,18 +1,11 @@
 package provider
 
 import (
-	"context"
 	"fmt"
-	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
@@ -22,180 +15,7 @@ import (
 // address of plan-time diagnostics are only visible there. Each asserts the diagnostics by
 // severity, summary and address, and the exact calls the mock received.
 
-const cliKeyAddress = "ncloudkms_key.this"
-
-// cliNoAddress is the address Terraform (1.11) gives the diagnostics of a resource that is no
-// longer in the configuration, and the errors of a destroy at apply time: none, since it has no
-// configuration block to attach them to. The detail still names the key and its tag.
-const cliNoAddress = ""
-
-// regexpAPITail matches the end of a detail that quotes an API error (apiErrorTail).
-var regexpAPITail = regexp.MustCompile(`code \S+, message ".*", request id \S+$`)
-
-// cliKeyConfig is one key named name with extra attribute lines.
-func cliKeyConfig(m *kmsmock.Server, name, extra string) string {
-	return testAccProviderConfig(m) + cliKeyBlock("this", name, extra)
-}
-
-func cliKeyBlock(label, name, extra string) string {
-	return fmt.Sprintf(`
-resource "ncloudkms_key" %q {
-  name = %q
-  type = "AES256"
-%s
-}
-`, label, name, extra)
-}
-
-// cliProviderConfigNoRetries points at the mock with one attempt per call, so that an
-// injected server error fails the call at once.
-func cliProviderConfigNoRetries(m *kmsmock.Server) string {
-	return fmt.Sprintf(`
-provider "ncloudkms" {
-  endpoint    = %q
-  access_key  = %q
-  secret_key  = %q
-  max_retries = 0
-}
-`, m.URL(), m.AccessKey(), m.SecretKey())
-}
-
-// cliCall renders one journal entry as "METHOD /kms/v1/keys/<tag>[/<action>]".
-func cliCall(method, tag string, action ...string) string {
-	p := "/kms/v1/keys"
-	if tag != "" {
-		p += "/" + tag
-	}
-	for _, a := range action {
-		p += "/" + a
-	}
-	return method + " " + p
-}
-
-// cliJournal is the mock's journal as "METHOD PATH" lines, in arrival order.
-func cliJournal(m *kmsmock.Server) []string {
-	var out []string
-	for _, c := range m.Journal() {
-		out = append(out, c.Method+" "+c.Path)
-	}
-	return out
-}
-
-// requireCLIJournalPhases checks calls: first the plan's calls in any order (Terraform 1.11 plans
-// a removed resource's destroy before it refreshes it, Terraform 1.5 after), then the apply's, in order.
-func requireCLIJournalPhases(t *testing.T, calls, planCalls []string, applyCalls ...string) {
-	t.Helper()
-	n := min(len(planCalls), len(calls))
-	gotPlan, wantPlan := slices.Clone(calls[:n]), slices.Clone(planCalls)
-	slices.Sort(gotPlan)
-	slices.Sort(wantPlan)
-	if !slices.Equal(gotPlan, wantPlan) || !slices.Equal(calls[n:], applyCalls) {
-		t.Fatalf("calls:\n  got  %q\n  want %q (in any order), then %q", calls, planCalls, applyCalls)
-	}
-}
-
-func requireCLIJournal(t *testing.T, m *kmsmock.Server, want ...string) {
-	t.Helper()
-	if got := cliJournal(m); !slices.Equal(got, want) {
-		t.Fatalf("mock journal:\n  got  %q\n  want %q", got, want)
-	}
-}
-
-// cliMutatingCalls are the journal's calls other than GET.
-func cliMutatingCalls(m *kmsmock.Server) []string {
-	var out []string
-	for _, c := range m.Journal() {
-		if c.Method != "GET" {
-			out = append(out, c.Method+" "+c.Path)
-		}
-	}
-	return out
-}
-
-// cliDiag is an expected diagnostic: severity, summary and address.
-type cliDiag struct{ Severity, Summary, Address string }
-
-func cliWarning(summary, address string) cliDiag { return cliDiag{"warning", summary, address} }
-func cliError(summary, address string) cliDiag   { return cliDiag{"error", summary, address} }
-
-// requireCLIDiagnostics checks the distinct diagnostics of a run by severity, summary and address.
-// An apply may repeat a plan's warning when it plans an instance again, so repeats are ignored.
-func requireCLIDiagnostics(t *testing.T, res tfResult, want ...cliDiag) {
-	t.Helper()
-	seen := map[cliDiag]bool{}
-	var got []string
-	for _, d := range res.Diagnostics {
-		k := cliDiag{d.Severity, d.Summary, d.Address}
-		if !seen[k] {
-			seen[k] = true
-			got = append(got, fmt.Sprintf("%s %q at %q", k.Severity, k.Summary, k.Address))
-		}
-	}
-	var wantText []string
-	for _, w := range want {
-		wantText = append(wantText, fmt.Sprintf("%s %q at %q", w.Severity, w.Summary, w.Address))
-	}
-	sort.Strings(got)
-	sort.Strings(wantText)
-	if !slices.Equal(got, wantText) {
-		t.Fatalf("terraform %s diagnostics:\n  got  %q\n  want %q\n%s", res.Command, got, wantText, res.describe())
-	}
-}
-
-// requireCLIDetail checks that the detail of a diagnostic contains every fragment.
-func requireCLIDetail(t *testing.T, res tfResult, severity, summary string, fragments ...string) {
-	t.Helper()
-	d := res.Find(severity, summary)
-	if d == nil {
-		t.Fatalf("no %s %q in terraform %s:\n%s", severity, summary, res.Command, res.describe())
-	}
-	for _, f := range fragments {
-		if !strings.Contains(d.Detail, f) {
-			t.Errorf("%s %q: detail does not mention %q:\n%s", severity, summary, f, d.Detail)
-		}
-	}
-}
-
-// cliApplyKey creates the configured keys and returns the tag of ncloudkms_key.this; the journal is
-// reset afterwards so that a test sees only the calls of what it does next.
-func cliApplyKey(t *testing.T, wd *tfWorkdir, m *kmsmock.Server, config string) string {
-	t.Helper()
-	wd.SetConfig(config)
-	wd.Apply().RequireSuccess(t)
-	m.ResetJournal()
-	return cliStateKeyTag(t, wd, cliKeyAddress)
-}
-
-func cliStateKeyTag(t *testing.T, wd *tfWorkdir, address string) string {
-	t.Helper()
-	attrs := wd.StateResource(address)
-	tag, _ := attrs["key_tag"].(string)
-	if tag == "" {
-		t.Fatalf("no key_tag for %s in the state: %v", address, attrs)
-	}
-	return tag
-}
-
-func cliRequireMockStatus(t *testing.T, m *kmsmock.Server, tag, status string) kmsmock.Key {
-	t.Helper()
-	key, ok := m.Key(tag)
-	if !ok {
-		t.Fatalf("key %s is gone from the mock, want status %s", tag, status)
-	}
-	if key.Status != status {
-		t.Fatalf("key %s: status %s in the mock, want %s", tag, key.Status, status)
-	}
-	return key
-}
-
-func cliRequireMockGone(t *testing.T, m *kmsmock.Server, tag string) {
-	t.Helper()
-	if key, ok := m.Key(tag); ok {
-		t.Fatalf("key %s still in the mock with status %s, want it deleted", tag, key.Status)
-	}
-}
-
-func TestAccKeyResourceDeletion_deletePolicy(t *testing.T) {
+func TestAccKeyResource_deletePolicy(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -220,7 +40,7 @@ func TestAccKeyResourceDeletion_deletePolicy(t *testing.T) {
 	}
 }
 
-func TestAccKeyResourceDeletion_schedulePolicy(t *testing.T) {
+func TestAccKeyResource_schedulePolicy(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -250,7 +70,7 @@ func TestAccKeyResourceDeletion_schedulePolicy(t *testing.T) {
 }
 
 // The date that a SCHEDULE warning gives comes from the provider's clock (Options.Now).
-func TestAccKeyResourceDeletion_scheduleDateFromProviderClock(t *testing.T) {
+func TestAccKeyResource_scheduleDateFromProviderClock(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	now := time.Date(2031, time.March, 4, 5, 6, 7, 0, time.UTC)
@@ -263,7 +83,7 @@ func TestAccKeyResourceDeletion_scheduleDateFromProviderClock(t *testing.T) {
 	requireCLIDetail(t, plan, "warning", summaryKeyWillBeScheduled, "around 2031-03-07T05:06:07Z if you apply now")
 }
 
-func TestAccKeyResourceDeletion_abandonPolicy(t *testing.T) {
+func TestAccKeyResource_abandonPolicy(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -288,7 +108,7 @@ func TestAccKeyResourceDeletion_abandonPolicy(t *testing.T) {
 
 // A key whose deletion was requested in the console is refreshed as REVOKE: destroy then makes
 // only the final delete call (DELETE policy), or no call at all (SCHEDULE policy).
-func TestAccKeyResourceDeletion_alreadyPending(t *testing.T) {
+func TestAccKeyResource_alreadyPending(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		policy, summary string
@@ -334,7 +154,7 @@ func TestAccKeyResourceDeletion_alreadyPending(t *testing.T) {
 }
 
 // A key deleted outside Terraform counts as destroyed: the refresh finds it gone, and a destroy that skips the refresh takes the 404 of the deletion request as success.
-func TestAccKeyResourceDeletion_alreadyGone(t *testing.T) {
+func TestAccKeyResource_alreadyGone(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name  string
@@ -377,7 +197,7 @@ func TestAccKeyResourceDeletion_alreadyGone(t *testing.T) {
 
 // Someone requests the deletion between the refresh and the apply: the request answers 422,
 // one read shows REVOKE, and the final delete goes ahead.
-func TestAccKeyResourceDeletion_revokedSinceRefresh(t *testing.T) {
+func TestAccKeyResource_revokedSinceRefresh(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -397,7 +217,7 @@ func TestAccKeyResourceDeletion_revokedSinceRefresh(t *testing.T) {
 	cliRequireMockGone(t, m, tag)
 }
 
-func TestAccKeyResourceDeletion_deletionProtection(t *testing.T) {
+func TestAccKeyResource_deletionProtection(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -442,7 +262,7 @@ func TestAccKeyResourceDeletion_deletionProtection(t *testing.T) {
 }
 
 // The removed block that the protection error suggests forgets the key without any call.
-func TestAccKeyResourceDeletion_protectedKeyForgotten(t *testing.T) {
+func TestAccKeyResource_protectedKeyForgotten(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -476,7 +296,7 @@ removed {
 }
 
 // Removing the resource block plans the same destroy as terraform destroy, with the same warning.
-func TestAccKeyResourceDeletion_removedFromConfiguration(t *testing.T) {
+func TestAccKeyResource_removedFromConfiguration(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -492,14 +312,14 @@ func TestAccKeyResourceDeletion_removedFromConfiguration(t *testing.T) {
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
 	requireCLIDiagnostics(t, apply, cliWarning(summaryKeyWillBeDeleted, cliNoAddress))
-	requireCLIJournalPhases(t, cliJournal(m), []string{cliCall("GET", tag), cliCall("GET", tag, "last-use-info")},
+	requireCLIJournalPhases(t, journalCalls(m), []string{cliCall("GET", tag), cliCall("GET", tag, "last-use-info")},
 		cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
 	cliRequireMockGone(t, m, tag)
 }
 
 // A type change replaces the key: the plan warns that the current key is deleted, and the apply
 // deletes it (request, then final delete) before it creates the new one under the same name.
-func TestAccKeyResourceDeletion_replacement(t *testing.T) {
+func TestAccKeyResource_replacement(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -537,7 +357,7 @@ resource "ncloudkms_key" "this" {
 }
 
 // A protected key cannot be replaced: the plan fails and nothing is called.
-func TestAccKeyResourceDeletion_replacementProtected(t *testing.T) {
+func TestAccKeyResource_replacementProtected(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -560,7 +380,7 @@ resource "ncloudkms_key" "this" {
 }
 
 // Destroying one key of two never touches the other.
-func TestAccKeyResourceDeletion_oneOfTwo(t *testing.T) {
+func TestAccKeyResource_oneOfTwo(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -578,7 +398,7 @@ func TestAccKeyResourceDeletion_oneOfTwo(t *testing.T) {
 	requireCLIDiagnostics(t, apply, cliWarning(summaryKeyWillBeDeleted, cliNoAddress))
 
 	var keepCalls, otherCalls, rest []string
-	for _, c := range cliJournal(m) {
+	for _, c := range journalCalls(m) {
 		switch {
 		case strings.Contains(c, keepTag):
 			keepCalls = append(keepCalls, c)
@@ -602,7 +422,7 @@ func TestAccKeyResourceDeletion_oneOfTwo(t *testing.T) {
 
 // The final delete fails after the deletion request succeeded: the error says so and when the
 // key goes anyway, the state keeps the key as REVOKE, and the next destroy only deletes.
-func TestAccKeyResourceDeletion_interruptedTwoPhase(t *testing.T) {
+func TestAccKeyResource_interruptedTwoPhase(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -643,56 +463,9 @@ func TestAccKeyResourceDeletion_interruptedTwoPhase(t *testing.T) {
 	cliRequireMockGone(t, m, tag)
 }
 
-// deleteDirectly destroys the key of state as Terraform does, through the protocol server: a
-// destroy plan of plannedFrom (which announces the removal), then the apply of that plan on
-// state, with a client of the mock that makes one attempt per call. announce = false applies
-// without the plan's private data, as a plan that did not announce the removal.
-func deleteDirectly(t *testing.T, m *kmsmock.Server, plannedFrom, state keyResourceModel, announce bool) []*tfprotov6.Diagnostic {
-	t.Helper()
-	p := newProtocolTestProvider(t, m, map[string]attr.Value{"max_retries": types.Int64Value(0)})
-	var plannedPrivate []byte
-	if announce {
-		plannedPrivate = p.destroyPlanPrivate(plannedFrom)
-		m.ResetJournal() // the calls of the plan (the key's last use) are not Delete's
-	}
-	applied, err := p.server.ApplyResourceChange(context.Background(), &tfprotov6.ApplyResourceChangeRequest{
-		TypeName: keyResourceTypeName, PriorState: p.value(state), PlannedState: p.null(), Config: p.null(),
-		PlannedPrivate: plannedPrivate,
-	})
-	if err != nil {
-		t.Fatalf("apply: %v", err)
-	}
-	return applied.Diagnostics
-}
-
-func stateOfMockKey(key kmsmock.Key, policy string, protected bool) keyResourceModel {
-	return withNullExtras(keyResourceModel{
-		keyModel: keyModel{
-			ID:                   types.StringValue(key.KeyTag),
-			KeyTag:               types.StringValue(key.KeyTag),
-			Name:                 types.StringValue(key.KeyName),
-			Type:                 types.StringValue(key.KeyType),
-			ProtectionType:       types.StringValue(key.ProtectionType),
-			Memo:                 types.StringValue(""),
-			Convergent:           types.BoolValue(false),
-			RotationPeriodDays:   types.Int64Null(),
-			Enabled:              types.BoolValue(key.Status == kmsapi.StatusEnable),
-			Status:               types.StringValue(key.Status),
-			CurrentVersion:       types.Int64Value(1),
-			NRN:                  types.StringNull(),
-			CreatedAt:            types.StringNull(),
-			NextRotationAt:       types.StringNull(),
-			DeletionScheduledFor: types.StringNull(),
-		},
-		DeletionPolicy:     types.StringValue(policy),
-		DeletionProtection: types.BoolValue(protected),
-		RestoreIfPending:   types.BoolValue(false),
-	})
-}
-
 // Delete's own paths that a plan cannot reach: the protection backstop, refusals and races,
 // each with the exact calls made.
-func TestAccKeyResourceDeletion_deleteCallsDirectly(t *testing.T) {
+func TestAccKeyResource_deleteCallsDirectly(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name        string

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -13,35 +12,7 @@ import (
 // Plan-time diagnostics other than destroy (key_resource_deletion_test.go): the name check on
 // create and rename, a configured key found pending deletion, and silence when nothing is risky.
 
-// cliMockKey creates a key directly in the mock, as someone would in the console.
-func cliMockKey(t *testing.T, m *kmsmock.Server, name string) kmsmock.Key {
-	t.Helper()
-	key, err := m.CreateKey(kmsmock.KeySpec{Name: name, Type: "AES256", ProtectionType: "BASIC"})
-	if err != nil {
-		t.Fatalf("creating mock key %q: %v", name, err)
-	}
-	return key
-}
-
-// cliPendingMockKey creates a key in the mock and requests its deletion.
-func cliPendingMockKey(t *testing.T, m *kmsmock.Server, name string) kmsmock.Key {
-	t.Helper()
-	key := cliMockKey(t, m, name)
-	if err := m.RequestDeletion(key.KeyTag); err != nil {
-		t.Fatal(err)
-	}
-	key, _ = m.Key(key.KeyTag)
-	return key
-}
-
-func requireNoMutatingCalls(t *testing.T, m *kmsmock.Server) {
-	t.Helper()
-	if calls := cliMutatingCalls(m); len(calls) > 0 {
-		t.Fatalf("mutating calls: %q (journal %q)", calls, cliJournal(m))
-	}
-}
-
-func TestAccKeyResourceDiagnostics_nameInUse(t *testing.T) {
+func TestAccKeyResource_nameInUse(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	existing := cliMockKey(t, m, "diag-taken")
@@ -67,7 +38,7 @@ func TestAccKeyResourceDiagnostics_nameInUse(t *testing.T) {
 	}
 }
 
-func TestAccKeyResourceDiagnostics_nameHeldByPendingKey(t *testing.T) {
+func TestAccKeyResource_nameHeldByPendingKey(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	pending := cliPendingMockKey(t, m, "diag-held")
@@ -82,7 +53,7 @@ func TestAccKeyResourceDiagnostics_nameHeldByPendingKey(t *testing.T) {
 	requireNoMutatingCalls(t, m)
 }
 
-func TestAccKeyResourceDiagnostics_pendingKeyAdopted(t *testing.T) {
+func TestAccKeyResource_pendingKeyAdopted(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	pending := cliPendingMockKey(t, m, "diag-adopt")
@@ -107,7 +78,7 @@ func TestAccKeyResourceDiagnostics_pendingKeyAdopted(t *testing.T) {
 
 // A configured key whose deletion was requested outside Terraform: the plan warns, with the
 // date, that the apply cancels the deletion.
-func TestAccKeyResourceDiagnostics_pendingKeyRestored(t *testing.T) {
+func TestAccKeyResource_pendingKeyRestored(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -136,7 +107,7 @@ func TestAccKeyResourceDiagnostics_pendingKeyRestored(t *testing.T) {
 
 // No diagnostic at all when nothing risky is planned: a create under a free name, a no-op, an
 // in-place update, a rename to a free name.
-func TestAccKeyResourceDiagnostics_silentWhenNothingIsRisky(t *testing.T) {
+func TestAccKeyResource_silentWhenNothingIsRisky(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	cliMockKey(t, m, "diag-other")
@@ -173,7 +144,7 @@ func TestAccKeyResourceDiagnostics_silentWhenNothingIsRisky(t *testing.T) {
 }
 
 // Renaming to a name another key holds fails at plan time, before any call.
-func TestAccKeyResourceDiagnostics_renameToTakenName(t *testing.T) {
+func TestAccKeyResource_renameToTakenName(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -201,7 +172,7 @@ func TestAccKeyResourceDiagnostics_renameToTakenName(t *testing.T) {
 }
 
 // The name check lists the keys once per provider process, however many keys are planned.
-func TestAccKeyResourceDiagnostics_namesListedOncePerProcess(t *testing.T) {
+func TestAccKeyResource_namesListedOncePerProcess(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -219,18 +190,18 @@ func TestAccKeyResourceDiagnostics_namesListedOncePerProcess(t *testing.T) {
 	m.ResetJournal()
 	wd.Apply().RequireSuccess(t)
 	lists := 0
-	for _, c := range cliJournal(m) {
+	for _, c := range journalCalls(m) {
 		if c == cliCall("GET", "") {
 			lists++
 		}
 	}
 	if lists != 1 {
-		t.Fatalf("apply listed the keys %d times, want once: %q", lists, cliJournal(m))
+		t.Fatalf("apply listed the keys %d times, want once: %q", lists, journalCalls(m))
 	}
 }
 
 // A name that is unknown at plan time cannot be checked: no call is made for it.
-func TestAccKeyResourceDiagnostics_unknownNameIsNotChecked(t *testing.T) {
+func TestAccKeyResource_unknownNameIsNotChecked(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -253,7 +224,7 @@ resource "ncloudkms_key" "this" {
 
 // A replacement that keeps the name while the current key survives (SCHEDULE keeps it pending,
 // ABANDON keeps it) would fail on the name after giving up the current key: the plan refuses it.
-func TestAccKeyResourceDiagnostics_replacementKeepingName(t *testing.T) {
+func TestAccKeyResource_replacementKeepingName(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		policy, warning, clash string
@@ -286,7 +257,7 @@ func TestAccKeyResourceDiagnostics_replacementKeepingName(t *testing.T) {
 
 // restore_if_pending cannot adopt a pending key whose create-only attributes differ: the plan
 // says so on the attribute, and nothing is called that changes anything.
-func TestAccKeyResourceDiagnostics_pendingKeyCannotBeAdopted(t *testing.T) {
+func TestAccKeyResource_pendingKeyCannotBeAdopted(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name     string
@@ -322,27 +293,4 @@ func TestAccKeyResourceDiagnostics_pendingKeyCannotBeAdopted(t *testing.T) {
 			cliRequireMockStatus(t, m, pending.KeyTag, kmsapi.StatusRevoke)
 		})
 	}
-}
-
-// diagnosticSnippet is the configuration line that a diagnostic of a -json run points at.
-func diagnosticSnippet(t *testing.T, res tfResult, summary string) string {
-	t.Helper()
-	for _, msg := range res.Messages {
-		if msg.Diagnostic == nil || msg.Diagnostic.Summary != summary {
-			continue
-		}
-		var line struct {
-			Diagnostic struct {
-				Snippet struct {
-					Code string `json:"code"`
-				} `json:"snippet"`
-			} `json:"diagnostic"`
-		}
-		if err := json.Unmarshal(msg.Raw, &line); err != nil {
-			t.Fatal(err)
-		}
-		return line.Diagnostic.Snippet.Code
-	}
-	t.Fatalf("no diagnostic %q in terraform %s", summary, res.Command)
-	return ""
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -158,4 +159,29 @@ func TestAccKeyResource_noDrift(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccKeyResource_deletedOutsideWarning: refreshing a key deleted outside Terraform warns once,
+// naming the key, and the plan that re-creates it carries no other diagnostic.
+func TestAccKeyResource_deletedOutsideWarning(t *testing.T) {
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SetConfig(testCLIKeyConfig(m, ""))
+	wd.Apply().RequireSuccess(t)
+	tag := m.Keys()[0].KeyTag
+	mustMock(t, m.RequestDeletion(tag))
+	mustMock(t, m.DeleteKey(tag))
+
+	plan := wd.Plan()
+	plan.RequireSuccess(t)
+	if len(plan.Diagnostics) != 1 {
+		t.Fatalf("want exactly one diagnostic, got %v", plan.Diagnostics)
+	}
+	warning := plan.Diagnostics[0]
+	if warning.Severity != "warning" || warning.Summary != "Key deleted outside Terraform" || warning.Address != testCLIKeyAddress {
+		t.Errorf("got %v, want warning %q at %q", warning, "Key deleted outside Terraform", testCLIKeyAddress)
+	}
+	if !strings.Contains(warning.Detail, `"cli-key"`) || !strings.Contains(warning.Detail, tag) {
+		t.Errorf("the warning does not name the key and its tag: %s", warning.Detail)
+	}
 }

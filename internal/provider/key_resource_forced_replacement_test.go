@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -235,43 +234,6 @@ func testAccForcedReplacement(t *testing.T, c replacementCase) {
 	if got := cliMutatingCalls(m); !slices.Equal(got, calls) {
 		t.Fatalf("mutating calls of the plan and apply:\n  got  %q\n  want %q", got, calls)
 	}
-}
-
-// requireNothingChanged checks that no call changed anything and the key is as it was.
-func requireNothingChanged(t *testing.T, m *kmsmock.Server, before kmsmock.Key) {
-	t.Helper()
-	if calls := cliMutatingCalls(m); len(calls) > 0 {
-		t.Fatalf("mutating calls: %q", calls)
-	}
-	cliRequireMockStatus(t, m, before.KeyTag, before.Status)
-	if n := len(m.Keys()); n != 1 {
-		t.Fatalf("the mock holds %d keys, want only %s", n, before.KeyTag)
-	}
-}
-
-// plannedAction is the action of the planned_change line for address in a plan -json output.
-func plannedAction(t *testing.T, res tfResult, address string) string {
-	t.Helper()
-	for _, msg := range res.Messages {
-		if msg.Type != "planned_change" {
-			continue
-		}
-		var line struct {
-			Change struct {
-				Resource struct {
-					Addr string `json:"addr"`
-				} `json:"resource"`
-				Action string `json:"action"`
-			} `json:"change"`
-		}
-		if err := json.Unmarshal(msg.Raw, &line); err != nil {
-			t.Fatalf("planned_change line: %v", err)
-		}
-		if line.Change.Resource.Addr == address {
-			return line.Change.Action
-		}
-	}
-	return ""
 }
 
 // requireGateBlocks runs the gating guide's command on the output of a plan that replaces the key

@@ -73,7 +73,7 @@ func TestAccKeyResource_lastUseInDestroyPlan(t *testing.T) {
 	for _, d := range plan.Diagnostics {
 		t.Logf("%s\n    %s", d, strings.ReplaceAll(d.Detail, "\n", "\n    "))
 	}
-	t.Logf("journal of the destroy plan: %q", cliJournal(m))
+	t.Logf("journal of the destroy plan: %q", journalCalls(m))
 	if d := plan.Find("warning", summaryKeyWillBeDeleted); !strings.HasSuffix(d.Detail, lastUseLine(use.At, time.Hour, "10.0.0.7", "decrypt")) {
 		t.Errorf("the deletion does not end with the last use:\n%s", d.Detail)
 	}
@@ -85,7 +85,7 @@ func TestAccKeyResource_lastUseInDestroyPlan(t *testing.T) {
 	}
 	for tag, want := range map[string]int{used: 1, unused: 1, abandoned: 0} {
 		if got := countCalls(m, "GET", "/keys/"+tag+"/last-use-info"); got != want {
-			t.Errorf("last-use-info calls for %s: %d, want %d (journal %q)", tag, got, want, cliJournal(m))
+			t.Errorf("last-use-info calls for %s: %d, want %d (journal %q)", tag, got, want, journalCalls(m))
 		}
 	}
 	if got := countCalls(m, "GET", "/activities"); got != 0 {

@@ -6,7 +6,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-func TestKeyPlanRotationNeedsEnabledKey(t *testing.T) {
+func TestKeyResource_rotationNeedsEnabledKey(t *testing.T) {
 	model := func(status string, enabled types.Bool, rotation types.Int64) keyResourceModel {
 		return keyResourceModel{
 			keyModel: keyModel{
@@ -45,7 +45,7 @@ func TestKeyPlanRotationNeedsEnabledKey(t *testing.T) {
 	}
 }
 
-func TestKeyPlanReplacesKey(t *testing.T) {
+func TestKeyResource_replacementCauses(t *testing.T) {
 	base := keyResourceModel{
 		keyModel: keyModel{
 			Type:           types.StringValue("AES256"),
@@ -75,7 +75,7 @@ func TestKeyPlanReplacesKey(t *testing.T) {
 	}
 }
 
-func TestKeyPlannedStatus(t *testing.T) {
+func TestKeyResource_plannedStatus(t *testing.T) {
 	for enabled, want := range map[types.Bool]types.String{
 		types.BoolValue(true):  types.StringValue("ENABLE"),
 		types.BoolValue(false): types.StringValue("DISABLE"),

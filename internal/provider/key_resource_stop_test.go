@@ -23,7 +23,7 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
-func TestFinishDespiteStop(t *testing.T) {
+func TestStopGrace_finishDespiteStop(t *testing.T) {
 	type marker struct{}
 	parent, stop := context.WithCancel(context.WithValue(context.Background(), marker{}, "kept"))
 	ctx, finish := finishDespiteStop(parent, 50*time.Millisecond)

@@ -42,7 +42,7 @@ func TestAccKeyResource_timeouts(t *testing.T) {
 	if d := plan.Find("error", "Key read failed"); d == nil || !strings.Contains(d.Detail, tag) {
 		t.Fatalf("want the refresh to fail on its deadline:\n%s", plan.describe())
 	}
-	if got := cliJournal(m); !slices.Equal(got, []string{cliCall("GET", tag)}) {
+	if got := journalCalls(m); !slices.Equal(got, []string{cliCall("GET", tag)}) {
 		t.Fatalf("calls %q, want the one cut refresh", got)
 	}
 	if wd.StateResource(cliKeyAddress) == nil {

@@ -247,7 +247,7 @@ func TestAccKeyResource_refreshReadsVersionsOnlyWhenManaged(t *testing.T) {
 	m.ResetJournal()
 	wd.Run("refresh").RequireSuccess(t)
 	var versionReads []string
-	for _, c := range cliJournal(m) {
+	for _, c := range journalCalls(m) {
 		if strings.HasSuffix(c, "/versions") {
 			versionReads = append(versionReads, c)
 		}

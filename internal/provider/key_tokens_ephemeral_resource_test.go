@@ -275,7 +275,7 @@ func TestAccKeyTokens_lifetimes(t *testing.T) {
 		if d := plan.Find("error", "Invalid Attribute Value"); d == nil || !strings.Contains(d.Detail, "between 0 and 17520") {
 			t.Fatalf("%q: want a plan-time range error:\n%s", arguments, plan.describe())
 		}
-		if calls := cliJournal(m); len(calls) != 0 {
+		if calls := journalCalls(m); len(calls) != 0 {
 			t.Errorf("%q: an invalid lifetime reached the API: %q", arguments, calls)
 		}
 	}

@@ -11,7 +11,7 @@ import (
 
 type testContextKey struct{}
 
-func TestWithoutValues(t *testing.T) {
+func TestContextRetention_withoutValues(t *testing.T) {
 	t.Run("drops values, keeps the deadline", func(t *testing.T) {
 		deadline := time.Now().Add(time.Hour)
 		in, cancel := context.WithDeadline(context.WithValue(context.Background(), testContextKey{}, "logger"), deadline)
@@ -106,7 +106,7 @@ func (s *recordingServer) ReadDataSource(ctx context.Context, _ *tfprotov6.ReadD
 	return &tfprotov6.ReadDataSourceResponse{}, nil
 }
 
-func TestLoggerFreeServerForwardsPerResourceCallsWithoutValues(t *testing.T) {
+func TestContextRetention_forwardsPerResourceCallsWithoutValues(t *testing.T) {
 	inner := &recordingServer{seen: map[string]context.Context{}}
 	server := loggerFreeServer{ProviderServer: inner}
 	in := context.WithValue(context.Background(), testContextKey{}, "logger")
@@ -157,7 +157,7 @@ func TestLoggerFreeServerForwardsPerResourceCallsWithoutValues(t *testing.T) {
 	}
 }
 
-func TestNewProtocol6ServerWrapsOnlyWhenQuiet(t *testing.T) {
+func TestServe_stripsLoggersOnlyWhenLogsAreDiscarded(t *testing.T) {
 	if _, wrapped := NewProtocol6Server(New("test")(), true).(loggerFreeServer); !wrapped {
 		t.Error("quiet: the server is not the logger-free one")
 	}

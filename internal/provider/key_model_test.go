@@ -8,7 +8,7 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 )
 
-func TestKeyStateFromKey(t *testing.T) {
+func TestKeyModel_fromKey(t *testing.T) {
 	const registered, nextRotation, destroy = 1700000000000, 1707776000000, 1700259200000
 	tests := map[string]struct {
 		key  kmsapi.Key
@@ -84,7 +84,7 @@ func TestKeyStateFromKey(t *testing.T) {
 	}
 }
 
-func TestKeyStateDefaultsAfterImport(t *testing.T) {
+func TestKeyModel_defaultsAfterImport(t *testing.T) {
 	m := keyResourceModel{
 		DeletionPolicy: types.StringNull(), DeletionProtection: types.BoolNull(), RestoreIfPending: types.BoolNull(),
 	}

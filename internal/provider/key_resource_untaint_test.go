@@ -3,7 +3,6 @@ package provider
 import (
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
@@ -57,30 +56,5 @@ func TestAccKeyResource_failureAfterCreateUntaint(t *testing.T) {
 	}
 	if key, _ := m.Key(keys[0].KeyTag); len(m.Keys()) != 1 || key.Status != "DISABLE" {
 		t.Errorf("after the repair the mock holds %+v, want the same key, DISABLE", m.Keys())
-	}
-}
-
-// TestAccKeyResource_deletedOutsideWarning: refreshing a key deleted outside Terraform warns once,
-// naming the key, and the plan that re-creates it carries no other diagnostic.
-func TestAccKeyResource_deletedOutsideWarning(t *testing.T) {
-	m := testAccMock(t)
-	wd := newTFWorkdir(t)
-	wd.SetConfig(testCLIKeyConfig(m, ""))
-	wd.Apply().RequireSuccess(t)
-	tag := m.Keys()[0].KeyTag
-	mustMock(t, m.RequestDeletion(tag))
-	mustMock(t, m.DeleteKey(tag))
-
-	plan := wd.Plan()
-	plan.RequireSuccess(t)
-	if len(plan.Diagnostics) != 1 {
-		t.Fatalf("want exactly one diagnostic, got %v", plan.Diagnostics)
-	}
-	warning := plan.Diagnostics[0]
-	if warning.Severity != "warning" || warning.Summary != "Key deleted outside Terraform" || warning.Address != testCLIKeyAddress {
-		t.Errorf("got %v, want warning %q at %q", warning, "Key deleted outside Terraform", testCLIKeyAddress)
-	}
-	if !strings.Contains(warning.Detail, `"cli-key"`) || !strings.Contains(warning.Detail, tag) {
-		t.Errorf("the warning does not name the key and its tag: %s", warning.Detail)
 	}
 }
