@@ -15,14 +15,14 @@ func TestVersions_typedCallsSendTheDocumentedRequests(t *testing.T) {
 	fs := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/rotate"):
-			writeSuccess(w, map[string]any{"keyTag": "t1", "version": 3, "rotatedDate": 1733460000000})
+			writeSuccess(w, map[string]any{"keyTag": "t1", "version": 3, "rotatedDate": int64(1733460000000)})
 		case strings.HasSuffix(r.URL.Path, "/versions"):
 			writeSuccess(w, map[string]any{"keyTag": "t1", "currentVersion": 2, "versionList": []map[string]any{
 				{"version": 1, "status": "DISABLE", "statusDate": 5, "rotatedDate": 1},
 				{"version": 2, "status": "ENABLE", "statusDate": 2, "rotatedDate": 2},
 			}})
 		default:
-			writeSuccess(w, map[string]any{"version": 1, "status": "ENABLE", "statusDate": 1733460541703})
+			writeSuccess(w, map[string]any{"version": 1, "status": "ENABLE", "statusDate": int64(1733460541703)})
 		}
 	})
 	client, _ := newTestClient(t, fs.endpoint())
