@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"os"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
@@ -12,13 +11,6 @@ import (
 // (*Server).registerContext, appends a cancel function per call and never drops it. With the
 // plugin loggers in them those contexts hold about 14 KB each, 60 MB for a plan of 1000 keys.
 // Remove this file when the framework releases request contexts.
-
-// terraformDiscardsProviderLogs reports a run whose provider logs nobody reads: Terraform keeps
-// a plugin's log lines only when TF_LOG or TF_LOG_PROVIDER is set. Under -debug the developer
-// reads them on the provider's own output, so Serve never strips them there.
-func terraformDiscardsProviderLogs() bool {
-	return os.Getenv("TF_LOG") == "" && os.Getenv("TF_LOG_PROVIDER") == ""
-}
 
 // loggerFreeServer hands the framework a context that keeps the request's cancellation and
 // deadline but not its values, which are the plugin loggers. The framework keeps every request's

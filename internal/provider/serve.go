@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"os"
+
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -17,21 +19,33 @@ func Serve(version string, debug bool) error {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	discardLogs := !debug && terraformDiscardsProviderLogs()
+	quietSDKLogs, stripLoggers := logWorkarounds(debug)
+	if quietSDKLogs {
+		quietSDKLoggers()
+	}
 	return tf6server.Serve(registryAddress, func() tfprotov6.ProviderServer {
-		return NewProtocol6Server(New(version)(), discardLogs)
+		return NewProtocol6Server(New(version)(), stripLoggers)
 	}, opts...)
 }
 
+// logWorkarounds says which of the two workarounds that apply only to logs nobody reads
+// (quiet_sdk_logs.go, context_retention.go) this process uses. Terraform keeps a plugin's log
+// lines only when TF_LOG or TF_LOG_PROVIDER is set, and under -debug the developer reads them on
+// the provider's own output, so neither applies there.
+func logWorkarounds(debug bool) (quietSDKLogs, stripLoggers bool) {
+	discarded := !debug && os.Getenv("TF_LOG") == "" && os.Getenv("TF_LOG_PROVIDER") == ""
+	return discarded && workaroundEnabled(WorkaroundQuietSDKLogs), discarded && workaroundEnabled(WorkaroundContextRetention)
+}
+
 // NewProtocol6Server is the framework's protocol server for p, with the observer of the state's
-// keys and token generators (state_observer.go). discardLogs says that nobody reads the provider's
+// keys and token generators (state_observer.go). stripLoggers says that nobody reads the provider's
 // logs; the per-resource calls then run on contexts without the plugin loggers (context_retention.go).
-func NewProtocol6Server(p provider.Provider, discardLogs bool) tfprotov6.ProviderServer {
+func NewProtocol6Server(p provider.Provider, stripLoggers bool) tfprotov6.ProviderServer {
 	server := providerserver.NewProtocol6(p)()
 	if kp, ok := p.(*ncloudKMSProvider); ok {
 		server = stateObservingServer{ProviderServer: server, keys: kp.stateKeys, generators: kp.stateGenerators}
 	}
-	if !discardLogs {
+	if !stripLoggers {
 		return server
 	}
 	return loggerFreeServer{ProviderServer: server}

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
 )
 
 // stepResult is one step: its cost on the keys and on the null provider, and the API's view.
@@ -22,6 +23,8 @@ type stepResult struct {
 	minCalls    int
 	callKinds   string // the calls by kind, as describeCalls writes them
 	connections int64  // connections the mock accepted
+	// without is the cost of the keys with one workaround switched off, by its name.
+	without map[string]timing
 }
 
 // nullRatio is the keys' wall time over the null provider's: 1 is the least any provider with the
@@ -78,6 +81,7 @@ func writeReport(w io.Writer, opts options, steps []stepResult) {
 	}
 	fmt.Fprint(w, markdownTable(header, rows))
 	fmt.Fprintln(w)
+	writeWorkarounds(w, steps)
 	for _, s := range steps {
 		fmt.Fprintf(w, "calls %-8s %s\n", s.name+":", s.callKinds)
 	}
@@ -98,6 +102,38 @@ func writeReport(w io.Writer, opts options, steps []stepResult) {
 	} {
 		fmt.Fprintln(w, line)
 	}
+	fmt.Fprintln(w)
+}
+
+// writeWorkarounds prints, per workaround, each step's wall time and the run's peak memory with
+// it switched off, over the same with every workaround on: what keeping it is worth.
+func writeWorkarounds(w io.Writer, steps []stepResult) {
+	if len(provider.Workarounds) == 0 || len(steps) == 0 {
+		return
+	}
+	header := []string{"workaround switched off"}
+	for _, s := range steps {
+		header = append(header, s.name+" wall")
+	}
+	header = append(header, "peak MiB", "peak MiB with it")
+	var rows [][]string
+	for _, name := range provider.Workarounds {
+		row := []string{name}
+		var peakWithout, peakWith uint64
+		for _, s := range steps {
+			without := s.without[name]
+			row = append(row, fmt.Sprintf("x%.2f", without.wall.Seconds()/s.keys.wall.Seconds()))
+			peakWithout, peakWith = max(peakWithout, without.process.peakMemory), max(peakWith, s.keys.process.peakMemory)
+		}
+		if peakWith == 0 { // not sampled (it needs Linux's /proc)
+			rows = append(rows, append(row, "n/a", "n/a"))
+			continue
+		}
+		rows = append(rows, append(row, mebibytes(peakWithout), mebibytes(peakWith)))
+	}
+	fmt.Fprintln(w, "Each workaround (DESIGN.md §11) switched off in a run of its own on the same build, against the provider as shipped:")
+	fmt.Fprintln(w)
+	fmt.Fprint(w, markdownTable(header, rows))
 	fmt.Fprintln(w)
 }
 

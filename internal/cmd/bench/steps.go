@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
@@ -41,24 +42,26 @@ func benchSteps(n, parallelism int) []step {
 	}
 }
 
-// verifyKeys checks that the mock holds exactly bench-00000 … of n, all ENABLE, with the memos of
-// revision, or no key when revision is 0. Keys are created in parallel, so the mock's creation
-// order is not the index order.
-func verifyKeys(keys []kmsmock.Key, n, revision int) error {
+// verifyKeys checks that the mock holds exactly prefix-00000 … of n, all ENABLE, with the memos of
+// revision, or none of them when revision is 0; keys of other prefixes belong to other runs. Keys
+// are created in parallel, so the mock's creation order is not the index order.
+func verifyKeys(keys []kmsmock.Key, prefix string, n, revision int) error {
 	if revision == 0 {
 		n = 0
 	}
-	if len(keys) != n {
-		return fmt.Errorf("the mock holds %d keys, want %d", len(keys), n)
-	}
 	byName := make(map[string]kmsmock.Key, len(keys))
 	for _, key := range keys {
-		byName[key.KeyName] = key
+		if strings.HasPrefix(key.KeyName, prefix+"-") {
+			byName[key.KeyName] = key
+		}
+	}
+	if len(byName) != n {
+		return fmt.Errorf("the mock holds %d keys named %s-…, want %d", len(byName), prefix, n)
 	}
 	for i := range n {
-		key, ok := byName[keyName(i)]
+		key, ok := byName[keyName(prefix, i)]
 		if want := memoFor(i, n, revision); !ok || key.Status != "ENABLE" || key.Memo != want {
-			return fmt.Errorf("key %s is %q with memo %q, want ENABLE with %q", keyName(i), key.Status, key.Memo, want)
+			return fmt.Errorf("key %s is %q with memo %q, want ENABLE with %q", keyName(prefix, i), key.Status, key.Memo, want)
 		}
 	}
 	return nil

@@ -47,38 +47,52 @@ func TestBenchSteps_minimumCallsAtN300(t *testing.T) {
 func mockKeys(n, revision int) []kmsmock.Key {
 	keys := make([]kmsmock.Key, n)
 	for i := range keys {
-		keys[i] = kmsmock.Key{KeyName: keyName(i), Status: "ENABLE", Memo: memoFor(i, n, revision)}
+		keys[i] = kmsmock.Key{KeyName: keyName("bench", i), Status: "ENABLE", Memo: memoFor(i, n, revision)}
 	}
 	return keys
 }
 
 func TestVerifyKeys(t *testing.T) {
-	if err := verifyKeys(mockKeys(20, 1), 20, 1); err != nil {
+	if err := verifyKeys(mockKeys(20, 1), "bench", 20, 1); err != nil {
 		t.Errorf("created: %v", err)
 	}
-	if err := verifyKeys(mockKeys(19, 1), 20, 1); err == nil {
+	if err := verifyKeys(mockKeys(19, 1), "bench", 20, 1); err == nil {
 		t.Error("created: a missing key passed")
 	}
-	if err := verifyKeys(mockKeys(20, 1), 20, 2); err == nil {
+	if err := verifyKeys(mockKeys(20, 1), "bench", 20, 2); err == nil {
 		t.Error("updated: unchanged memos passed")
 	}
-	if err := verifyKeys(mockKeys(20, 2), 20, 2); err != nil {
+	if err := verifyKeys(mockKeys(20, 2), "bench", 20, 2); err != nil {
 		t.Errorf("updated: %v", err)
 	}
 	shuffled := mockKeys(20, 1)
 	shuffled[0], shuffled[5] = shuffled[5], shuffled[0]
-	if err := verifyKeys(shuffled, 20, 1); err != nil {
+	if err := verifyKeys(shuffled, "bench", 20, 1); err != nil {
 		t.Errorf("created in another order: %v", err)
 	}
 	revoked := mockKeys(20, 2)
 	revoked[3].Status = "REVOKE"
-	if err := verifyKeys(revoked, 20, 2); err == nil {
+	if err := verifyKeys(revoked, "bench", 20, 2); err == nil {
 		t.Error("updated: a REVOKE key passed")
 	}
-	if err := verifyKeys(nil, 20, 0); err != nil {
+	if err := verifyKeys(nil, "bench", 20, 0); err != nil {
 		t.Errorf("destroyed: %v", err)
 	}
-	if err := verifyKeys(revoked, 20, 0); err == nil {
+	if err := verifyKeys(revoked, "bench", 20, 0); err == nil {
 		t.Error("destroyed: remaining keys passed")
+	}
+	// Other runs' keys (bench1-…) are theirs: they neither count nor satisfy this run.
+	others := mockKeys(20, 1)
+	for i := range others {
+		others[i].KeyName = strings.Replace(others[i].KeyName, "bench-", "bench1-", 1)
+	}
+	if err := verifyKeys(others, "bench", 20, 0); err != nil {
+		t.Errorf("destroyed while another run's keys remain: %v", err)
+	}
+	if err := verifyKeys(append(others, mockKeys(20, 1)...), "bench", 20, 1); err != nil {
+		t.Errorf("created beside another run's keys: %v", err)
+	}
+	if err := verifyKeys(others, "bench", 20, 1); err == nil {
+		t.Error("created: another run's keys passed for this run's")
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -61,6 +62,11 @@ type processSample struct {
 // run executes terraform args in dir and times it. An exit code other than 0 is an error that
 // quotes the end of the log.
 func (t *terraformRunner) run(ctx context.Context, dir, label string, args ...string) (timing, error) {
+	return t.runWithEnv(ctx, nil, dir, label, args...)
+}
+
+// runWithEnv is run with extraEnv added to Terraform's environment.
+func (t *terraformRunner) runWithEnv(ctx context.Context, extraEnv []string, dir, label string, args ...string) (timing, error) {
 	t.seq++
 	logPath := filepath.Join(t.logDir, fmt.Sprintf("%02d-%s.log", t.seq, label))
 	logFile, err := os.Create(logPath)
@@ -71,7 +77,7 @@ func (t *terraformRunner) run(ctx context.Context, dir, label string, args ...st
 	fmt.Fprintf(logFile, "$ terraform %s   (in %s)\n", strings.Join(args, " "), dir)
 
 	cmd := exec.CommandContext(ctx, t.path, args...)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, t.env, logFile, logFile
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, append(slices.Clip(t.env), extraEnv...), logFile, logFile
 	start := time.Now()
 	err = cmd.Run()
 	cost := timing{wall: time.Since(start)}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
 )
 
 // workspace is the temporary directory a run writes to; nothing is written anywhere else
@@ -21,7 +23,7 @@ const (
 	binDir             = "bin" // the built providers, named as dev_overrides expects
 	providerBinary     = "terraform-provider-ncloudkms"
 	nullProviderBinary = "terraform-provider-nullkms"
-	keysDir            = "keys" // the configuration of the keys
+	keysDir            = "keys" // the configuration of the keys (keysRun.dir: one per run)
 	nullDir            = "null" // the same on the null provider
 	cliConfigFile      = "terraformrc"
 	certFile           = "mock-cert.pem" // SSL_CERT_FILE: the certificate of the HTTPS mock
@@ -37,21 +39,75 @@ func newWorkspace(n int) (workspace, error) {
 		return workspace{}, err
 	}
 	ws := workspace{root: root}
-	for _, dir := range []string{binDir, keysDir, nullDir, "home", "logs"} {
+	for _, dir := range []string{binDir, nullDir, "home", "logs"} {
 		if err := os.Mkdir(ws.path(dir), 0o755); err != nil {
 			return ws, err
 		}
 	}
-	for name, content := range map[string]string{
+	files := map[string]string{
 		cliConfigFile:                     cliConfig(ws.path(binDir)),
-		filepath.Join(keysDir, "main.tf"): config("ncloudkms", n),
-		filepath.Join(nullDir, "main.tf"): config("nullkms", n),
-	} {
+		filepath.Join(nullDir, "main.tf"): config("nullkms", keyNamePrefix, n),
+	}
+	for _, run := range keysRuns() {
+		if err := os.Mkdir(ws.path(run.dir()), 0o755); err != nil {
+			return ws, err
+		}
+		files[filepath.Join(run.dir(), "main.tf")] = config("ncloudkms", run.prefix(), n)
+	}
+	for name, content := range files {
 		if err := os.WriteFile(ws.path(name), []byte(content), 0o644); err != nil {
 			return ws, err
 		}
 	}
 	return ws, nil
+}
+
+// keysRun is one configuration of the keys on the real provider: as shipped, or with one of its
+// workarounds switched off (DESIGN.md §11), so that the report shows what each is worth on the
+// same build in the same run. Each has its own directory, state and key names.
+type keysRun struct {
+	index      int    // 0: as shipped
+	workaround string // the one switched off; "" as shipped
+}
+
+// keysRuns are the provider as shipped, then one run per workaround.
+func keysRuns() []keysRun {
+	runs := []keysRun{{}}
+	for i, name := range provider.Workarounds {
+		runs = append(runs, keysRun{index: i + 1, workaround: name})
+	}
+	return runs
+}
+
+func (r keysRun) dir() string {
+	if r.workaround == "" {
+		return keysDir
+	}
+	return keysDir + "-without-" + r.workaround
+}
+
+// prefix starts the names of the run's keys: "bench" as shipped, "bench1" … for the others.
+func (r keysRun) prefix() string {
+	if r.index == 0 {
+		return keyNamePrefix
+	}
+	return keyNamePrefix + strconv.Itoa(r.index)
+}
+
+// label names the run in log file names.
+func (r keysRun) label() string {
+	if r.workaround == "" {
+		return "keys"
+	}
+	return "keys-without-" + r.workaround
+}
+
+// env is what the run adds to Terraform's environment (the provider inherits it).
+func (r keysRun) env() []string {
+	if r.workaround == "" {
+		return nil
+	}
+	return []string{provider.DisableWorkaroundsEnv + "=" + r.workaround}
 }
 
 func (ws workspace) path(elem ...string) string {
@@ -91,9 +147,12 @@ func changedCount(n int) int {
 	return max(1, (n+9)/10)
 }
 
-// keyName is the name of key i; the mock starts empty, so names are unique within a run.
-func keyName(i int) string {
-	return fmt.Sprintf("bench-%05d", i)
+// keyNamePrefix starts the names of the keys of the provider as shipped, and of the null provider's.
+const keyNamePrefix = "bench"
+
+// keyName is the name of key i of a run; the mock starts empty, so names are unique within a run.
+func keyName(prefix string, i int) string {
+	return fmt.Sprintf("%s-%05d", prefix, i)
 }
 
 // memoFor is the memo resource i has at revision.
@@ -104,12 +163,12 @@ func memoFor(i, n, revision int) string {
 	return "revision 1"
 }
 
-// config is the configuration of n keys of the provider ncloudkms/<name>: ncloudkms_key, or the
-// null provider's nullkms_key. One counted resource keeps the file small; Terraform still plans and
+// config is the configuration of n keys named prefix-00000 … of the provider ncloudkms/<name>:
+// ncloudkms_key, or the null provider's nullkms_key. One counted resource keeps the file small; Terraform still plans and
 // applies every instance as its own node. The provider block sets nothing: endpoint and credentials
 // come from the environment and max_retries stays at its default, so retries behave as they would
 // for a user.
-func config(name string, n int) string {
+func config(name, prefix string, n int) string {
 	return fmt.Sprintf(`terraform {
   required_providers {
     %[1]s = {
@@ -128,12 +187,12 @@ variable "revision" {
 
 resource "%[1]s_key" "bench" {
   count           = %[2]d
-  name            = format("bench-%%05d", count.index)
+  name            = format("%[4]s-%%05d", count.index)
   type            = "AES256"
   memo            = count.index < %[3]d ? "revision ${var.revision}" : "revision 1"
   deletion_policy = "DELETE"
 }
-`, name, n, changedCount(n))
+`, name, n, changedCount(n), prefix)
 }
 
 // cliConfig points Terraform at the providers built into binDir instead of the registry.

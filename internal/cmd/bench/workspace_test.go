@@ -2,8 +2,11 @@ package main
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
 )
 
 func TestChangedCount(t *testing.T) {
@@ -19,12 +22,14 @@ var keyNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{2,14}$`)
 
 func TestKeyName_validForEveryN(t *testing.T) {
 	for _, i := range []int{0, 1, 299, 999, maxKeys - 1} {
-		if name := keyName(i); !keyNamePattern.MatchString(name) {
-			t.Errorf("keyName(%d) = %q is not a valid key name", i, name)
+		for _, run := range keysRuns() {
+			if name := keyName(run.prefix(), i); !keyNamePattern.MatchString(name) {
+				t.Errorf("keyName(%q, %d) = %q is not a valid key name", run.prefix(), i, name)
+			}
 		}
 	}
-	if keyName(7) != "bench-00007" {
-		t.Errorf("keyName(7) = %q", keyName(7))
+	if got := keyName(keyNamePrefix, 7); got != "bench-00007" {
+		t.Errorf("keyName(%q, 7) = %q", keyNamePrefix, got)
 	}
 }
 
@@ -38,7 +43,7 @@ func TestMemoFor(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	text := config("ncloudkms", 300)
+	text := config("ncloudkms", "bench", 300)
 	for _, want := range []string{
 		`source = "ncloudkms/ncloudkms"`,
 		`provider "ncloudkms" {}`,
@@ -61,7 +66,7 @@ func TestConfig(t *testing.T) {
 
 // TestConfig_null: the null provider's configuration is the keys' one, on nullkms_key.
 func TestConfig_null(t *testing.T) {
-	keys, null := config("ncloudkms", 300), config("nullkms", 300)
+	keys, null := config("ncloudkms", "bench", 300), config("nullkms", "bench", 300)
 	for _, want := range []string{`source = "ncloudkms/nullkms"`, `provider "nullkms" {}`, `resource "nullkms_key" "bench" {`} {
 		if !strings.Contains(null, want) {
 			t.Errorf("null configuration lacks %q:\n%s", want, null)
@@ -69,6 +74,28 @@ func TestConfig_null(t *testing.T) {
 	}
 	if strings.ReplaceAll(keys, "ncloudkms", "nullkms") != strings.ReplaceAll(null, "ncloudkms", "nullkms") {
 		t.Errorf("the configurations differ in more than the provider:\n%s\n%s", keys, null)
+	}
+}
+
+// TestKeysRuns: the provider as shipped first, then one run per workaround, each with its own
+// directory, key names and switch.
+func TestKeysRuns(t *testing.T) {
+	runs := keysRuns()
+	if len(runs) != 1+len(provider.Workarounds) || runs[0].workaround != "" || runs[0].dir() != keysDir ||
+		runs[0].prefix() != keyNamePrefix || runs[0].env() != nil {
+		t.Fatalf("runs %+v: want the shipped provider first, in %s with %s-… and no switch", runs, keysDir, keyNamePrefix)
+	}
+	dirs, prefixes := map[string]bool{}, map[string]bool{}
+	for i, run := range runs[1:] {
+		name := provider.Workarounds[i]
+		if want := []string{provider.DisableWorkaroundsEnv + "=" + name}; run.workaround != name || !slices.Equal(run.env(), want) {
+			t.Errorf("run %d: %+v with env %q, want %s switched off by %q", i+1, run, run.env(), name, want)
+		}
+		dirs[run.dir()], prefixes[run.prefix()] = true, true
+	}
+	dirs[keysDir], prefixes[keyNamePrefix] = true, true
+	if len(dirs) != len(runs) || len(prefixes) != len(runs) {
+		t.Errorf("directories %v and prefixes %v: want one each per run", dirs, prefixes)
 	}
 }
 

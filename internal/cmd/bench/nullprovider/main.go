@@ -1,7 +1,8 @@
 // Command nullprovider is the benchmark's reference provider, nullkms: its resource nullkms_key
 // has the schema of ncloudkms_key, but instead of calling an API it only waits, for each key, as
 // many latencies as the API calls a key needs at the least (create 2, read 1, update 1 per changed
-// attribute, destroy 2, and one list page for the first create plan of a process). Terraform's
+// attribute, destroy 2 after 1 in its plan for the last use, and one list page for the first create
+// plan of a process). Terraform's
 // time with it is the least any provider with this schema can take behind its plugin protocol.
 package main
 

@@ -99,15 +99,22 @@ func (s *nullServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResour
 }
 
 // PlanResourceChange plans what Terraform proposes; a create leaves the computed attributes it
-// does not know unknown, and the first create plan of the process lists the keys once.
+// does not know unknown, and the first create plan of the process lists the keys once. A destroy
+// plan reads the key's last use, which the deletion warning ends with, unless the key is abandoned.
 func (s *nullServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	proposed, err := s.value(req.ProposedNewState)
 	if err != nil {
 		return nil, err
 	}
 	prior, err := s.value(req.PriorState)
-	if err != nil || proposed.IsNull() || !prior.IsNull() {
-		return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}, err
+	if err != nil {
+		return nil, err
+	}
+	if proposed.IsNull() && !prior.IsNull() && s.readsLastUse(prior) {
+		s.wait(ctx, 1)
+	}
+	if proposed.IsNull() || !prior.IsNull() {
+		return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}, nil
 	}
 	s.listOnce.Do(func() { s.wait(ctx, 1) })
 	var planned map[string]tftypes.Value
@@ -164,6 +171,16 @@ func (s *nullServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.App
 	}
 	newState, err := tfprotov6.NewDynamicValue(s.objectType, tftypes.NewValue(s.objectType, planned))
 	return &tfprotov6.ApplyResourceChangeResponse{NewState: &newState, Private: req.PlannedPrivate}, err
+}
+
+// readsLastUse: the deletion warnings of DELETE and SCHEDULE end with the key's last use.
+func (s *nullServer) readsLastUse(prior tftypes.Value) bool {
+	var attributes map[string]tftypes.Value
+	var policy string
+	if prior.As(&attributes) != nil || attributes["deletion_policy"].As(&policy) != nil {
+		return true
+	}
+	return policy != "ABANDON"
 }
 
 // value decodes a state or plan; a missing one is null.

@@ -134,14 +134,40 @@ func TestNullServerLifecycle(t *testing.T) {
 		t.Errorf("update: state %s after %d calls in all, want the proposed state after 5", s.decode(t, applied.NewState), s.calls.Load())
 	}
 
-	// Destroy: request-deletion and DELETE.
+	// Destroy: the plan reads the last use, then request-deletion and DELETE.
+	plan, err = s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+		TypeName: nullKeyType, PriorState: applied.NewState, ProposedNewState: null, Config: null})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.decode(t, plan.PlannedState).IsNull() || s.calls.Load() != 6 {
+		t.Errorf("destroy plan: planned %s after %d calls in all, want null after 6", s.decode(t, plan.PlannedState), s.calls.Load())
+	}
 	destroyed, err := s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: nullKeyType, PriorState: applied.NewState, PlannedState: null})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !s.decode(t, destroyed.NewState).IsNull() || s.calls.Load() != 7 {
-		t.Errorf("destroy: state %s after %d calls in all, want null after 7", s.decode(t, destroyed.NewState), s.calls.Load())
+	if !s.decode(t, destroyed.NewState).IsNull() || s.calls.Load() != 8 {
+		t.Errorf("destroy: state %s after %d calls in all, want null after 8", s.decode(t, destroyed.NewState), s.calls.Load())
+	}
+}
+
+// TestNullServerAbandonPlanReadsNoLastUse: an abandoned key's warning has no last-use line.
+func TestNullServerAbandonPlanReadsNoLastUse(t *testing.T) {
+	s := newTestServer(t)
+	var values map[string]tftypes.Value
+	if err := s.config(t, "revision 1").As(&values); err != nil {
+		t.Fatal(err)
+	}
+	values["deletion_policy"] = tftypes.NewValue(tftypes.String, "ABANDON")
+	null := s.dynamic(t, tftypes.NewValue(s.objectType, nil))
+	if _, err := s.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{TypeName: nullKeyType,
+		PriorState: s.dynamic(t, tftypes.NewValue(s.objectType, values)), ProposedNewState: null, Config: null}); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.calls.Load(); got != 0 {
+		t.Errorf("the destroy plan of an abandoned key stood for %d calls, want 0", got)
 	}
 }
 

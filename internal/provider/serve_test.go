@@ -1,0 +1,52 @@
+package provider
+
+import (
+	"os"
+	"testing"
+)
+
+// TestLogWorkarounds: both apply only where nobody reads the logs, and each has its switch.
+func TestLogWorkarounds(t *testing.T) {
+	for _, tc := range []struct {
+		name                       string
+		debug                      bool
+		env                        map[string]string
+		wantQuietSDK, wantStripped bool
+	}{
+		{name: "logs discarded", wantQuietSDK: true, wantStripped: true},
+		{name: "-debug", debug: true},
+		{name: "TF_LOG", env: map[string]string{"TF_LOG": "trace"}},
+		{name: "TF_LOG_PROVIDER", env: map[string]string{"TF_LOG_PROVIDER": "debug"}},
+		{name: "quiet_sdk_logs switched off", env: map[string]string{DisableWorkaroundsEnv: WorkaroundQuietSDKLogs}, wantStripped: true},
+		{name: "context_retention switched off", env: map[string]string{DisableWorkaroundsEnv: WorkaroundContextRetention}, wantQuietSDK: true},
+		{name: "both switched off", env: map[string]string{DisableWorkaroundsEnv: WorkaroundContextRetention + "," + WorkaroundQuietSDKLogs}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, name := range []string{"TF_LOG", "TF_LOG_PROVIDER", DisableWorkaroundsEnv} {
+				t.Setenv(name, tc.env[name])
+			}
+			quiet, stripped := logWorkarounds(tc.debug)
+			if quiet != tc.wantQuietSDK || stripped != tc.wantStripped {
+				t.Errorf("quiet SDK logs %v, stripped loggers %v; want %v, %v", quiet, stripped, tc.wantQuietSDK, tc.wantStripped)
+			}
+		})
+	}
+}
+
+// TestQuietSDKLoggers: unset levels become OFF; a level set explicitly, even empty, stays.
+func TestQuietSDKLoggers(t *testing.T) {
+	t.Setenv("TF_LOG_SDK_PROTO", "debug")
+	t.Setenv("TF_LOG_SDK_FRAMEWORK", "")
+	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_PROVIDER_NCLOUDKMS"} {
+		t.Setenv(name, "") // restored after the test
+		os.Unsetenv(name)
+	}
+	quietSDKLoggers()
+	for name, want := range map[string]string{
+		"TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER_NCLOUDKMS": "OFF", "TF_LOG_SDK_PROTO": "debug", "TF_LOG_SDK_FRAMEWORK": "",
+	} {
+		if got := os.Getenv(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}
