@@ -7,15 +7,24 @@ import (
 	"time"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
 )
 
 func sampleSteps() []stepResult {
 	return []stepResult{
 		{name: "apply", keys: timing{wall: 2300 * time.Millisecond, cpu: 1500 * time.Millisecond, process: processSample{processes: 3, peakMemory: 30 << 20}},
 			null: timing{wall: 2250 * time.Millisecond, cpu: 900 * time.Millisecond}, calls: 602, minCalls: 602, connections: 11,
-			callKinds: "GET /keys/{tag} 300, POST /keys 300, GET /keys 2"},
+			callKinds: "GET /keys/{tag} 300, POST /keys 300, GET /keys 2",
+			without: map[string]timing{
+				provider.WorkaroundQuietSDKLogs:     {wall: 2530 * time.Millisecond, process: processSample{peakMemory: 31 << 20}},
+				provider.WorkaroundContextRetention: {wall: 2300 * time.Millisecond, process: processSample{peakMemory: 90 << 20}},
+			}},
 		{name: "destroy", keys: timing{wall: 4 * time.Second, process: processSample{processes: 4, peakMemory: 40 << 20}},
-			null: timing{wall: 3200 * time.Millisecond}, calls: 905, minCalls: 900, connections: 21, callKinds: "none"},
+			null: timing{wall: 3200 * time.Millisecond}, calls: 905, minCalls: 900, connections: 21, callKinds: "none",
+			without: map[string]timing{
+				provider.WorkaroundQuietSDKLogs:     {wall: 4 * time.Second, process: processSample{peakMemory: 33 << 20}},
+				provider.WorkaroundContextRetention: {wall: 4400 * time.Millisecond, process: processSample{peakMemory: 120 << 20}},
+			}},
 	}
 }
 
@@ -50,6 +59,9 @@ func TestWriteReport(t *testing.T) {
 		"| step    | wall s | null provider s | null ratio | CPU s | null CPU s | API calls | minimum | connections | provider processes | peak MiB |",
 		"| apply   |   2.30 |            2.25 |       1.02 |  1.50 |       0.90 |       602 |     602 |          11 |                  3 |     30.0 |",
 		"| destroy |   4.00 |            3.20 |       1.25 |  0.00 |       0.00 |       905 |     900 |          21 |                  4 |     40.0 |",
+		"| workaround switched off | apply wall | destroy wall | peak MiB | peak MiB with it |",
+		"| quiet_sdk_logs          |      x1.10 |        x1.00 |     33.0 |             40.0 |",
+		"| context_retention       |      x1.00 |        x1.10 |    120.0 |             40.0 |",
 		"calls apply:   GET /keys/{tag} 300, POST /keys 300, GET /keys 2",
 		"calls destroy: none",
 		"target MISSED null ratio (wall / null-provider wall): worst 1.25, target <= 1.05",
