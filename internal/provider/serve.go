@@ -23,6 +23,9 @@ func Serve(version string, debug bool) error {
 	if quietSDKLogs {
 		quietSDKLoggers()
 	}
+	if workaroundEnabled(WorkaroundGCTuning) {
+		tuneGarbageCollector()
+	}
 	return tf6server.Serve(registryAddress, func() tfprotov6.ProviderServer {
 		return NewProtocol6Server(New(version)(), stripLoggers)
 	}, opts...)

@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"math"
 	"os"
+	"runtime/debug"
 	"testing"
 )
 
@@ -48,5 +50,27 @@ func TestQuietSDKLoggers(t *testing.T) {
 		if got := os.Getenv(name); got != want {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}
+	}
+}
+
+// TestTuneGarbageCollector: the provider's settings where the environment has none, the
+// environment's where it has them.
+func TestTuneGarbageCollector(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+	for _, name := range []string{"GOGC", "GOMEMLIMIT"} {
+		t.Setenv(name, "") // restored after the test
+		os.Unsetenv(name)
+	}
+	tuneGarbageCollector()
+	if percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64); percent != providerGCPercent || limit != providerMemoryLimit {
+		t.Errorf("unset: GC percent %d, memory limit %d; want %d, %d", percent, limit, providerGCPercent, providerMemoryLimit)
+	}
+
+	t.Setenv("GOGC", "100")
+	t.Setenv("GOMEMLIMIT", "off")
+	tuneGarbageCollector()
+	if percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64); percent != 100 || limit != math.MaxInt64 {
+		t.Errorf("set: GC percent %d, memory limit %d; want the environment's 100 and no limit", percent, limit)
 	}
 }

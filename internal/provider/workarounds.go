@@ -12,12 +12,13 @@ import (
 const (
 	WorkaroundQuietSDKLogs     = "quiet_sdk_logs"    // quiet_sdk_logs.go
 	WorkaroundContextRetention = "context_retention" // context_retention.go
+	WorkaroundGCTuning         = "gc_tuning"         // gc_tuning.go
 
 	DisableWorkaroundsEnv = "NCLOUDKMS_DISABLE_WORKAROUNDS" // comma-separated names
 )
 
 // Workarounds lists them, for the benchmark.
-var Workarounds = []string{WorkaroundQuietSDKLogs, WorkaroundContextRetention}
+var Workarounds = []string{WorkaroundQuietSDKLogs, WorkaroundContextRetention, WorkaroundGCTuning}
 
 // workaroundEnabled reports whether DisableWorkaroundsEnv leaves the workaround on.
 func workaroundEnabled(name string) bool {
