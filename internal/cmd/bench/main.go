@@ -16,7 +16,9 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"syscall"
 	"time"
@@ -44,6 +46,7 @@ type options struct {
 	latency     time.Duration
 	parallelism int
 	keep        bool
+	cpuProfiles string // directory for the provider's CPU profiles; "" for none
 }
 
 // maxKeys keeps generated names ("bench-00000") within the API's 15-character limit.
@@ -57,8 +60,16 @@ func parseOptions(args []string, errOut io.Writer) (options, error) {
 	fs.DurationVar(&opts.latency, "latency", 25*time.Millisecond, "latency the mock adds to every answer (and the null provider waits per call)")
 	fs.IntVar(&opts.parallelism, "parallelism", 10, "terraform -parallelism")
 	fs.BoolVar(&opts.keep, "keep", false, "keep the temporary directory (configurations, state, logs) and print its path")
+	fs.StringVar(&opts.cpuProfiles, "cpuprofile", "", "write a CPU profile of every provider process of the keys' runs under this directory, one folder per step and run (profiling slows the provider a little)")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
+	}
+	if opts.cpuProfiles != "" {
+		absolute, err := filepath.Abs(opts.cpuProfiles)
+		if err != nil {
+			return opts, err
+		}
+		opts.cpuProfiles = absolute
 	}
 	var problem error
 	switch {
@@ -97,7 +108,7 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 			fmt.Fprintln(os.Stderr, "bench: kept", ws.root)
 		}
 	}()
-	if err := ws.buildProviders(ctx); err != nil {
+	if err := ws.buildProviders(ctx, opts.cpuProfiles != ""); err != nil {
 		return err
 	}
 	mock, err := startMock(ws, opts.latency)
@@ -139,7 +150,11 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 		for _, keysRun := range keysRuns() {
 			mock.ResetJournal()
 			connectionsBefore := mock.ConnectionsAccepted()
-			cost, err := timeStep(ctx, tf, keysRun.env(), ws.path(keysRun.dir()), label+"-"+keysRun.label(), ws.path(binDir, providerBinary), s.args)
+			env, err := profileEnv(opts.cpuProfiles, s.name+"-"+keysRun.label(), keysRun.env())
+			if err != nil {
+				return err
+			}
+			cost, err := timeStep(ctx, tf, env, ws.path(keysRun.dir()), label+"-"+keysRun.label(), ws.path(binDir, providerBinary), s.args)
 			if err != nil {
 				return err
 			}
@@ -160,8 +175,27 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 	if opts.keep {
 		fmt.Fprintln(out, "kept (configurations, state, one log per Terraform command):", ws.root)
 	}
+	if opts.cpuProfiles != "" {
+		fmt.Fprintf(out, "CPU profiles of the provider processes: %s/<step>-<run>/provider-*.pprof (go tool pprof -top <step>-<run>/*.pprof merges a step's processes)\n", opts.cpuProfiles)
+	}
 	fmt.Fprintln(out, summarize(results).line())
 	return nil
+}
+
+// cpuProfileDirEnv tells a provider built with the benchprofile tag where to write its CPU profile;
+// profile.go at the repository's root reads the same name.
+const cpuProfileDirEnv = "NCLOUDKMS_CPUPROFILE_DIR"
+
+// profileEnv adds to env the profile folder of one step and run under root, when root is set.
+func profileEnv(root, folder string, env []string) ([]string, error) {
+	if root == "" {
+		return env, nil
+	}
+	dir := filepath.Join(root, folder)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return append(slices.Clip(env), cpuProfileDirEnv+"="+dir), nil
 }
 
 // timeStep runs terraform args in dir, with extraEnv, while sampling the processes of the provider

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +28,43 @@ func TestParseOptions_flags(t *testing.T) {
 	}
 	if want := (options{keys: 1000, latency: 5 * time.Millisecond, parallelism: 20, keep: true}); opts != want {
 		t.Errorf("got %+v, want %+v", opts, want)
+	}
+}
+
+func TestParseOptions_cpuProfileIsAbsolute(t *testing.T) {
+	opts, err := parseOptions([]string{"-cpuprofile", "profiles"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !filepath.IsAbs(opts.cpuProfiles) || filepath.Base(opts.cpuProfiles) != "profiles" {
+		t.Errorf("cpuProfiles = %q, want an absolute path ending in profiles (the provider runs in another directory)", opts.cpuProfiles)
+	}
+}
+
+func TestProfileEnv(t *testing.T) {
+	if env, err := profileEnv("", "apply-keys", []string{"A=1"}); err != nil || !slices.Equal(env, []string{"A=1"}) {
+		t.Errorf("unprofiled: %q (%v), want the env unchanged", env, err)
+	}
+	root := t.TempDir()
+	env, err := profileEnv(root, "apply-keys", []string{"A=1"})
+	want := filepath.Join(root, "apply-keys")
+	if err != nil || !slices.Equal(env, []string{"A=1", cpuProfileDirEnv + "=" + want}) {
+		t.Errorf("profiled: %q (%v), want the folder %s added", env, err, want)
+	}
+	if info, err := os.Stat(want); err != nil || !info.IsDir() {
+		t.Errorf("the folder %s was not made: %v", want, err)
+	}
+}
+
+// TestProfileEnv_nameMatchesTheProvider: profile.go, built into the provider with the benchprofile
+// tag, reads the variable the bench sets.
+func TestProfileEnv_nameMatchesTheProvider(t *testing.T) {
+	source, err := os.ReadFile(filepath.Join("..", "..", "..", "profile.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(source), `"`+cpuProfileDirEnv+`"`) || !strings.Contains(string(source), "//go:build benchprofile") {
+		t.Errorf("profile.go does not read %s behind the benchprofile tag", cpuProfileDirEnv)
 	}
 }
 

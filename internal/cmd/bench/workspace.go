@@ -118,8 +118,9 @@ func (ws workspace) remove() error {
 	return os.RemoveAll(ws.root)
 }
 
-// buildProviders compiles the provider (as `make build` does) and the null provider into binDir.
-func (ws workspace) buildProviders(ctx context.Context) error {
+// buildProviders compiles the provider (as `make build` does, with the benchprofile tag when
+// profiled) and the null provider into binDir.
+func (ws workspace) buildProviders(ctx context.Context, profiled bool) error {
 	output, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {
 		return fmt.Errorf("go env GOMOD: %w", err)
@@ -129,7 +130,11 @@ func (ws workspace) buildProviders(ctx context.Context) error {
 		return fmt.Errorf("run the bench inside the provider's module (go env GOMOD gave %q)", gomod)
 	}
 	for pkg, binary := range map[string]string{".": providerBinary, "./internal/cmd/bench/nullprovider": nullProviderBinary} {
-		cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags=-s -w", "-o", ws.path(binDir, binary), pkg)
+		args := []string{"build", "-trimpath", "-ldflags=-s -w", "-o", ws.path(binDir, binary)}
+		if profiled && binary == providerBinary {
+			args = append(args, "-tags=benchprofile")
+		}
+		cmd := exec.CommandContext(ctx, "go", append(args, pkg)...)
 		cmd.Dir = filepath.Dir(gomod)
 		if output, err := cmd.CombinedOutput(); err != nil {
 			return fmt.Errorf("building %s in %s: %w\n%s", pkg, cmd.Dir, err, output)
