@@ -241,12 +241,15 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 
 // ValidateConfig checks rules that span attributes; each error points at the attribute to change.
 func (r *keyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var config keyResourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	// The two attributes it checks, not the whole model: Terraform validates every key of a
+	// configuration in each plan and apply.
+	var convergent types.Bool
+	var keyType types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("convergent"), &convergent)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("type"), &keyType)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	convergent, keyType := config.Convergent, config.Type
 	if convergent.IsUnknown() || keyType.IsUnknown() || keyType.IsNull() || !convergent.ValueBool() {
 		return
 	}
