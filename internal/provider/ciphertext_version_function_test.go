@@ -60,7 +60,7 @@ func TestCiphertextVersionFunction_run(t *testing.T) {
 
 // Terraform calls the function without a provider block (it makes no API call); a malformed
 // argument is an error of the call, naming the parameter.
-func TestAccCiphertextVersionFunction(t *testing.T) {
+func TestAccCiphertextVersionFunction_basic(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		TerraformVersionChecks:   cliFeatureChecks(featureProviderFunctions),

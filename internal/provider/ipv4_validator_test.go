@@ -7,7 +7,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-func TestIPv4Validator(t *testing.T) {
+func TestIPv4Validator_cases(t *testing.T) {
 	tests := map[string]stringValidatorCase{
 		"null":           {value: types.StringNull()},
 		"unknown":        {value: types.StringUnknown()},

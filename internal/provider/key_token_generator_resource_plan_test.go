@@ -58,7 +58,7 @@ func TestReplacedGenerator_privateRoundTrip(t *testing.T) {
 	}
 }
 
-func TestPlannedGeneratorChange(t *testing.T) {
+func TestPlannedGeneratorChange_cases(t *testing.T) {
 	triggers := func(kv ...string) types.Map {
 		elements := map[string]attr.Value{}
 		for i := 0; i < len(kv); i += 2 {

@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// TestLogWorkarounds: both apply only where nobody reads the logs, and each has its switch.
-func TestLogWorkarounds(t *testing.T) {
+// TestServe_logWorkarounds: both apply only where nobody reads the logs, and each has its switch.
+func TestServe_logWorkarounds(t *testing.T) {
 	for _, tc := range []struct {
 		name                       string
 		debug                      bool
@@ -35,8 +35,8 @@ func TestLogWorkarounds(t *testing.T) {
 	}
 }
 
-// TestQuietSDKLoggers: unset levels become OFF; a level set explicitly, even empty, stays.
-func TestQuietSDKLoggers(t *testing.T) {
+// TestServe_quietSDKLoggers: unset levels become OFF; a level set explicitly, even empty, stays.
+func TestServe_quietSDKLoggers(t *testing.T) {
 	t.Setenv("TF_LOG_SDK_PROTO", "debug")
 	t.Setenv("TF_LOG_SDK_FRAMEWORK", "")
 	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_PROVIDER_NCLOUDKMS"} {
@@ -53,9 +53,9 @@ func TestQuietSDKLoggers(t *testing.T) {
 	}
 }
 
-// TestTuneGarbageCollector: the provider's settings where the environment has none, the
+// TestServe_tuneGarbageCollector: the provider's settings where the environment has none, the
 // environment's where it has them.
-func TestTuneGarbageCollector(t *testing.T) {
+func TestServe_tuneGarbageCollector(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
 	for _, name := range []string{"GOGC", "GOMEMLIMIT"} {
