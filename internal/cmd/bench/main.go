@@ -134,7 +134,7 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 
 	// Untimed: catches a broken configuration early, and lets the first timed step find Terraform
 	// and the provider binaries in the page cache like every later one.
-	for _, dir := range []string{keysDir, nullDir} { // the other keys runs share keysDir's configuration
+	for _, dir := range []string{keysDir, nullDir} { // the other keys runs differ from keysDir only in names
 		if _, err := tf.run(ctx, ws.path(dir), "validate-"+dir, "validate", "-no-color"); err != nil {
 			return err
 		}
