@@ -97,7 +97,7 @@ output "versions" {
 		return statecheck.ExpectKnownValue("echo."+echoName, tfjsonpath.New("data"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"first": expectDigests(plaintext), "second": expectDigests(plaintext)}))
 	}
-	keyPath := "/kms/v1/keys/" + key.KeyTag
+	keyPath := "/keys/" + key.KeyTag
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccEchoProviderFactories(),
