@@ -419,7 +419,7 @@ func requireCLIDiagnostics(t *testing.T, res tfResult, want ...cliDiag) {
 	seen := map[cliDiag]bool{}
 	var got []string
 	for _, d := range res.Diagnostics {
-		k := cliDiag{d.Severity, d.Summary, d.Address}
+		k := cliDiag{string(d.Severity), d.Summary, d.Address}
 		if !seen[k] {
 			seen[k] = true
 			got = append(got, fmt.Sprintf("%s %q at %q", k.Severity, k.Summary, k.Address))
@@ -567,21 +567,14 @@ func requireNoMutatingCalls(t *testing.T, m *kmsmock.Server) {
 // diagnosticSnippet is the configuration line that a diagnostic of a -json run points at.
 func diagnosticSnippet(t *testing.T, res tfResult, summary string) string {
 	t.Helper()
-	for _, msg := range res.Messages {
-		if msg.Diagnostic == nil || msg.Diagnostic.Summary != summary {
+	for _, d := range res.Diagnostics {
+		if d.Summary != summary {
 			continue
 		}
-		var line struct {
-			Diagnostic struct {
-				Snippet struct {
-					Code string `json:"code"`
-				} `json:"snippet"`
-			} `json:"diagnostic"`
+		if d.Snippet == nil {
+			return ""
 		}
-		if err := json.Unmarshal(msg.Raw, &line); err != nil {
-			t.Fatal(err)
-		}
-		return line.Diagnostic.Snippet.Code
+		return d.Snippet.Code
 	}
 	t.Fatalf("no diagnostic %q in terraform %s", summary, res.Command)
 	return ""
