@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
@@ -113,15 +114,45 @@ const testAccKeyAddress = "ncloudkms_key.test"
 // apiPathPrefix is stripped from journal paths so that calls read like DESIGN.md §2: "POST /keys".
 const apiPathPrefix = "/kms/v1"
 
-// journalCalls returns the mock's journal as "METHOD /path" strings in arrival order, with the path
-// relative to /kms/v1 and without the query: "POST /keys", "GET /keys/<tag>", "POST /keys/<tag>/disable".
-func journalCalls(m *kmsmock.Server) []string {
+// journalLine is how the tests print a call of the mock's journal: "METHOD /path", with the path
+// relative to /kms/v1 ("POST /keys", "GET /keys/<tag>", "POST /keys/<tag>/disable"), and the query
+// after it when withQuery and the call has one ("GET /keys?pageNo=1&pageSize=200").
+func journalLine(c kmsmock.Call, withQuery bool) string {
+	line := c.Method + " " + strings.TrimPrefix(c.Path, apiPathPrefix)
+	if withQuery && c.Query != "" {
+		line += "?" + c.Query
+	}
+	return line
+}
+
+// journalCalls returns the mock's journal in arrival order as journalLine prints it, without the queries.
+func journalCalls(m *kmsmock.Server) []string { return journalLines(m, false) }
+
+// journalLines returns the mock's journal in arrival order as journalLine prints it.
+func journalLines(m *kmsmock.Server, withQuery bool) []string {
 	journal := m.Journal()
 	calls := make([]string, len(journal))
 	for i, c := range journal {
-		calls[i] = c.Method + " " + strings.TrimPrefix(c.Path, apiPathPrefix)
+		calls[i] = journalLine(c, withQuery)
 	}
 	return calls
+}
+
+// expectMockCalls checks the mock's journal right after apply, queries included, for the tests of
+// what a lookup or a listing asks for.
+func expectMockCalls(mock *kmsmock.Server, want ...string) statecheck.StateCheck {
+	return mockJournalCheck{mock: mock, want: want}
+}
+
+type mockJournalCheck struct {
+	mock *kmsmock.Server
+	want []string
+}
+
+func (c mockJournalCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if got := journalLines(c.mock, true); !slices.Equal(got, c.want) {
+		resp.Error = fmt.Errorf("mock journal:\n  got  %q\n  want %q", got, c.want)
+	}
 }
 
 // isListCall tells the key listings (plan-time name checks, lookups by name) from other calls.
@@ -388,7 +419,7 @@ func requireCLIDiagnostics(t *testing.T, res tfResult, want ...cliDiag) {
 	seen := map[cliDiag]bool{}
 	var got []string
 	for _, d := range res.Diagnostics {
-		k := cliDiag{d.Severity, d.Summary, d.Address}
+		k := cliDiag{string(d.Severity), d.Summary, d.Address}
 		if !seen[k] {
 			seen[k] = true
 			got = append(got, fmt.Sprintf("%s %q at %q", k.Severity, k.Summary, k.Address))
@@ -536,21 +567,14 @@ func requireNoMutatingCalls(t *testing.T, m *kmsmock.Server) {
 // diagnosticSnippet is the configuration line that a diagnostic of a -json run points at.
 func diagnosticSnippet(t *testing.T, res tfResult, summary string) string {
 	t.Helper()
-	for _, msg := range res.Messages {
-		if msg.Diagnostic == nil || msg.Diagnostic.Summary != summary {
+	for _, d := range res.Diagnostics {
+		if d.Summary != summary {
 			continue
 		}
-		var line struct {
-			Diagnostic struct {
-				Snippet struct {
-					Code string `json:"code"`
-				} `json:"snippet"`
-			} `json:"diagnostic"`
+		if d.Snippet == nil {
+			return ""
 		}
-		if err := json.Unmarshal(msg.Raw, &line); err != nil {
-			t.Fatal(err)
-		}
-		return line.Diagnostic.Snippet.Code
+		return d.Snippet.Code
 	}
 	t.Fatalf("no diagnostic %q in terraform %s", summary, res.Command)
 	return ""

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -196,7 +195,7 @@ func TestAccBadInput_failsAtPlanTime(t *testing.T) {
 			var output string // everything Terraform printed
 			if c.importID != "" {
 				wd.SetConfig(badInputProvider(m, nil) + badInputKey)
-				res := wd.run("import", "-input=false", "-no-color", badInputKeyAddress, c.importID)
+				res := wd.Import(badInputKeyAddress, c.importID)
 				res.RequireFailure(t)
 				output = res.Stdout + res.Stderr
 				errorTexts = []string{output}
@@ -204,10 +203,8 @@ func TestAccBadInput_failsAtPlanTime(t *testing.T) {
 				wd.SetConfig(c.config(m))
 				res := wd.Plan()
 				res.RequireFailure(t)
-				for _, msg := range res.Messages {
-					if msg.Diagnostic != nil && msg.Diagnostic.Severity == "error" {
-						errorTexts = append(errorTexts, diagnosticText(msg))
-					}
+				for _, d := range res.WithSeverity("error") {
+					errorTexts = append(errorTexts, diagnosticText(d))
 				}
 				output = res.Stdout + res.Stderr
 			}
@@ -226,20 +223,10 @@ func TestAccBadInput_failsAtPlanTime(t *testing.T) {
 }
 
 // diagnosticText is what a diagnostic tells the user: summary, detail and the source line it points at.
-func diagnosticText(m tfMessage) string {
-	var raw struct {
-		Diagnostic struct {
-			Summary string `json:"summary"`
-			Detail  string `json:"detail"`
-			Snippet *struct {
-				Code string `json:"code"`
-			} `json:"snippet"`
-		} `json:"diagnostic"`
-	}
-	_ = json.Unmarshal(m.Raw, &raw)
-	text := raw.Diagnostic.Summary + "\n" + raw.Diagnostic.Detail
-	if raw.Diagnostic.Snippet != nil {
-		text += "\nsource: " + raw.Diagnostic.Snippet.Code
+func diagnosticText(d tfDiagnostic) string {
+	text := d.Summary + "\n" + d.Detail
+	if d.Snippet != nil {
+		text += "\nsource: " + d.Snippet.Code
 	}
 	return text
 }

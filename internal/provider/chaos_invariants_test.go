@@ -4,60 +4,36 @@ package provider
 // agree, and the journal holds no deletion the plan did not ask for.
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
-// stateKeyInstances returns every ncloudkms_key instance in terraform.tfstate by address.
+// stateKeyInstances returns every ncloudkms_key instance in the state by address.
 func stateKeyInstances(t *testing.T, wd *tfWorkdir) map[string]map[string]any {
 	t.Helper()
 	instances, _ := readStateKeys(t, wd)
 	return instances
 }
 
-// readStateKeys returns every ncloudkms_key instance in terraform.tfstate by address, and the
-// addresses of the tainted ones.
+// readStateKeys returns every ncloudkms_key instance in the state by address, and the addresses of
+// the tainted ones.
 func readStateKeys(t *testing.T, wd *tfWorkdir) (instances map[string]map[string]any, tainted []string) {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(wd.Dir(), "terraform.tfstate"))
-	if os.IsNotExist(err) {
-		return map[string]map[string]any{}, nil
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	var state struct {
-		Resources []struct {
-			Mode, Type, Name, Module string
-			Instances                []struct {
-				IndexKey   any            `json:"index_key"`
-				Status     string         `json:"status"`
-				Attributes map[string]any `json:"attributes"`
-			}
-		}
-	}
-	if err := json.Unmarshal(raw, &state); err != nil {
-		t.Fatalf("reading terraform.tfstate: %v", err)
-	}
 	instances = map[string]map[string]any{}
-	for _, r := range state.Resources {
-		if r.Mode != "managed" || r.Type != "ncloudkms_key" {
+	for _, r := range wd.StateResources() {
+		if r.Mode != tfjson.ManagedResourceMode || r.Type != "ncloudkms_key" {
 			continue
 		}
-		for _, inst := range r.Instances {
-			address := instanceAddress(r.Type, r.Name, inst.IndexKey)
-			if inst.Status == "tainted" {
-				tainted = append(tainted, address)
-			}
-			instances[address] = inst.Attributes
+		if r.Tainted {
+			tainted = append(tainted, r.Address)
 		}
+		instances[r.Address] = r.AttributeValues
 	}
 	return instances, tainted
 }

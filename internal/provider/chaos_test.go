@@ -89,7 +89,13 @@ func (r *chaosRun) apply(label string, specs []chaosKeySpec) {
 	r.t.Helper()
 	r.wd.SetConfig(chaosConfig(r.mock, specs))
 	r.step(label, specs, func() tfResult { return r.wd.Apply() })
-	r.step(label+" / plan", specs, func() tfResult { return r.wd.Plan("-detailed-exitcode") })
+	r.step(label+" / plan", specs, func() tfResult {
+		plan := r.wd.Plan()
+		if plan.Changes {
+			r.t.Errorf("%s / plan: the plan after the apply has changes:\n%s", label, plan.describe())
+		}
+		return plan
+	})
 }
 
 func (r *chaosRun) destroy(label string) {

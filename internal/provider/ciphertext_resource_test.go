@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -97,7 +98,7 @@ output "versions" {
 		return statecheck.ExpectKnownValue("echo."+echoName, tfjsonpath.New("data"), knownvalue.ObjectExact(map[string]knownvalue.Check{
 			"first": expectDigests(plaintext), "second": expectDigests(plaintext)}))
 	}
-	keyPath := "/kms/v1/keys/" + key.KeyTag
+	keyPath := "/keys/" + key.KeyTag
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccEchoProviderFactories(),
@@ -481,11 +482,11 @@ func TestAccCiphertextResource_destroyMakesNoCall(t *testing.T) {
 	}
 
 	mock.ResetJournal()
-	for _, args := range [][]string{nil, {"-destroy"}} {
-		plan := wd.Plan(args...)
+	for _, destroy := range []bool{false, true} {
+		plan := wd.Plan(tfexec.Destroy(destroy))
 		plan.RequireSuccess(t)
 		if len(plan.Diagnostics) != 0 {
-			t.Errorf("plan %v has diagnostics %v, want none", args, plan.Diagnostics)
+			t.Errorf("plan (-destroy=%t) has diagnostics %v, want none", destroy, plan.Diagnostics)
 		}
 	}
 	destroy := wd.Destroy()

@@ -247,15 +247,26 @@ func mustVersion(t *testing.T, v string) *version.Version {
 	return parsed
 }
 
-// TestTFCLI_detectAndSources: the harness tells Terraform from OpenTofu by `version`, and reattaches
-// the provider under the registry host that CLI resolves a configuration's source to.
+// TestTFCLI_detectAndSources: the harness tells Terraform from OpenTofu by `version`, takes the
+// version from `version -json` (OpenTofu's too), and reattaches the provider under the registry
+// host that CLI resolves a configuration's source to.
 func TestTFCLI_detectAndSources(t *testing.T) {
 	t.Setenv("TF_ACC_PROVIDER_HOST", "")
 	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "")
 	dir := t.TempDir()
+	// fake is a CLI that answers `version` with firstLine and `version -json` as Terraform and
+	// OpenTofu do, with the version in terraform_version.
 	fake := func(name, firstLine string) string {
 		path := filepath.Join(dir, name)
-		script := fmt.Sprintf("#!/bin/sh\necho '%s'\necho 'on linux_amd64'\n", firstLine)
+		_, v, _ := strings.Cut(firstLine, " v")
+		script := fmt.Sprintf(`#!/bin/sh
+if [ "$2" = "-json" ]; then
+  echo '{"terraform_version": "%s", "platform": "linux_amd64", "provider_selections": {}}'
+else
+  echo '%s'
+  echo 'on linux_amd64'
+fi
+`, v, firstLine)
 		if err := os.WriteFile(path, []byte(script), 0o700); err != nil {
 			t.Fatal(err)
 		}

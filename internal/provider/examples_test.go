@@ -13,6 +13,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // The examples are what users copy, and the docs embed them: each folder must pass terraform
@@ -71,9 +74,14 @@ func TestAccExamples_validate(t *testing.T) {
 				}
 			}
 		}
-		out, code := runExampleCommand(t, terraform, root, cliConfig, "fmt", "-check", "-recursive", "-diff", "-no-color", ".")
-		if code != 0 {
-			t.Fatalf("terraform fmt -check -recursive examples/ wants changes (run go generate ./...):\n%s", out)
+		ctx, cancel := context.WithTimeout(context.Background(), exampleValidateTimeout)
+		defer cancel()
+		formatted, files, err := exampleTerraform(t, terraform, root, cliConfig).FormatCheck(ctx, tfexec.Recursive(true))
+		if err != nil {
+			t.Fatalf("terraform fmt -check -recursive examples/ did not run: %v", err)
+		}
+		if !formatted {
+			t.Fatalf("terraform fmt -check -recursive examples/ wants changes in %q (run go generate ./...)", files)
 		}
 	})
 
@@ -83,8 +91,8 @@ func TestAccExamples_validate(t *testing.T) {
 		dir := t.TempDir()
 		writeExampleFile(t, dir, "main.tf", "resource \"ncloudkms_key\" \"bad\" {\n  name = \"bad-key\"\n  type = \"AES128\"\n}\n")
 		writeExampleFile(t, dir, "required_providers.tf", exampleRequiredProviders)
-		if out, code := runExampleCommand(t, terraform, dir, cliConfig, "validate", "-no-color"); code == 0 {
-			t.Fatalf("terraform validate accepted type = \"AES128\":\n%s", out)
+		if out := validateExample(t, terraform, dir, cliConfig); out.Valid {
+			t.Fatalf("terraform validate accepted type = \"AES128\":\n%s", describeValidation(out))
 		}
 	})
 
@@ -101,9 +109,8 @@ func TestAccExamples_validate(t *testing.T) {
 				}
 			}
 			dir := copyExampleFolder(t, filepath.Join(root, rel))
-			out, code := runExampleCommand(t, terraform, dir, cliConfig, "validate", "-no-color")
-			if code != 0 {
-				t.Fatalf("terraform validate failed in examples/%s (exit %d):\n%s", rel, code, out)
+			if out := validateExample(t, terraform, dir, cliConfig); !out.Valid {
+				t.Fatalf("terraform validate failed in examples/%s:\n%s", rel, describeValidation(out))
 			}
 		})
 	}
@@ -252,27 +259,37 @@ func writeDevOverridesConfig(t *testing.T, binDir string) string {
 	return path
 }
 
-// runExampleCommand runs one Terraform command in dir with the given CLI configuration, set in
-// the command's environment only, and returns its combined output and exit code.
-func runExampleCommand(t *testing.T, terraform, dir, cliConfig string, args ...string) (string, int) {
+// exampleTerraform is tfexec on the CLI in dir, with the given CLI configuration.
+func exampleTerraform(t *testing.T, terraform, dir, cliConfig string) *tfexec.Terraform {
+	t.Helper()
+	tf, err := newTerraformExec(dir, terraform, cliConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tf
+}
+
+// validateExample runs terraform validate -json in dir (tfexec.Validate): Valid is false exactly
+// when the CLI exits 1.
+func validateExample(t *testing.T, terraform, dir, cliConfig string) *tfjson.ValidateOutput {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), exampleValidateTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, terraform, args...)
-	cmd.Dir = dir
-	cmd.Env = append(cliEnvironment(),
-		"TF_CLI_CONFIG_FILE="+cliConfig,
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-	)
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		return string(out), 0
+	out, err := exampleTerraform(t, terraform, dir, cliConfig).Validate(ctx)
+	if err != nil {
+		t.Fatalf("terraform validate did not run in %s: %v", dir, err)
 	}
-	if exitErr, ok := err.(*exec.ExitError); ok && ctx.Err() == nil {
-		return string(out), exitErr.ExitCode()
+	return out
+}
+
+// describeValidation lists the diagnostics of a validation, with the file and line they point at.
+func describeValidation(out *tfjson.ValidateOutput) string {
+	var b strings.Builder
+	for _, d := range out.Diagnostics {
+		fmt.Fprintf(&b, "  %s: %s\n    %s\n", d.Severity, d.Summary, strings.ReplaceAll(d.Detail, "\n", "\n    "))
+		if d.Range != nil {
+			fmt.Fprintf(&b, "    at %s:%d\n", d.Range.Filename, d.Range.Start.Line)
+		}
 	}
-	t.Fatalf("terraform %s did not finish: %v\n%s", strings.Join(args, " "), err, out)
-	return "", 0
+	return b.String()
 }

@@ -92,7 +92,7 @@ func gateOnCLI(t *testing.T, cli *tfCLI, script string, c gateCase, name string)
 		wd.SetConfig(keyConfig(c.next))
 	}
 
-	plan := wd.Plan(c.planArgs...)
+	plan := wd.Plan(c.planOptions...)
 	requireGatePlan(t, plan, c)
 	if got := planVersionProduct(t, plan); got != cli.Product {
 		t.Fatalf("the plan's version line names %s, want %s", got, cli.Product)

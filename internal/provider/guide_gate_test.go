@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
@@ -106,11 +108,11 @@ func runGate(t *testing.T, script, planJSON string, viaStdin bool) gateRun {
 
 // gateCase is one plan the gate judges.
 type gateCase struct {
-	name      string
-	arguments string   // of the key, applied first unless createOnly
-	next      string   // configuration of the planned change: "" keeps the key, "-" removes its block
-	planArgs  []string // extra terraform plan arguments, e.g. "-destroy"
-	blocks    bool
+	name        string
+	arguments   string              // of the key, applied first unless createOnly
+	next        string              // configuration of the planned change: "" keeps the key, "-" removes its block
+	planOptions []tfexec.PlanOption // extra terraform plan options, e.g. tfexec.Destroy(true)
+	blocks      bool
 	// diagnostic is the key diagnostic the plan must carry (severity and summary), "" for none.
 	severity, summary string
 	createOnly        bool
@@ -126,17 +128,17 @@ func TestAccGuide_gateCommand(t *testing.T) {
 	cases := []gateCase{
 		{name: "delete policy, block removed", arguments: `deletion_policy = "DELETE"`, next: "-",
 			blocks: true, severity: "warning", summary: summaryKeyWillBeDeleted},
-		{name: "schedule policy, plan -destroy", arguments: `deletion_policy = "SCHEDULE"`, planArgs: []string{"-destroy"},
+		{name: "schedule policy, plan -destroy", arguments: `deletion_policy = "SCHEDULE"`, planOptions: []tfexec.PlanOption{tfexec.Destroy(true)},
 			blocks: true, severity: "warning", summary: summaryKeyWillBeScheduled},
 		{name: "memo change only", arguments: `memo = "first"`, next: `memo = "second"`},
 		{name: "new key", createOnly: true},
-		{name: "abandon policy, plan -destroy", arguments: `deletion_policy = "ABANDON"`, planArgs: []string{"-destroy"},
+		{name: "abandon policy, plan -destroy", arguments: `deletion_policy = "ABANDON"`, planOptions: []tfexec.PlanOption{tfexec.Destroy(true)},
 			severity: "warning", summary: summaryKeyWillBeAbandoned},
 		{name: "deletion protection, block removed", arguments: "deletion_protection = true", next: "-",
 			blocks: true, severity: "error", summary: summaryKeyDeletionProtected},
 		{name: "delete policy, plan -replace", arguments: `deletion_policy = "DELETE"`,
-			planArgs: []string{"-replace=ncloudkms_key.gated"},
-			blocks:   true, severity: "error", summary: summaryKeyReplacementOnRequestRefused},
+			planOptions: []tfexec.PlanOption{tfexec.Replace("ncloudkms_key.gated")},
+			blocks:      true, severity: "error", summary: summaryKeyReplacementOnRequestRefused},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -167,7 +169,7 @@ func TestAccGuide_gateCommand(t *testing.T) {
 				}
 			}
 
-			plan := wd.Plan(c.planArgs...)
+			plan := wd.Plan(c.planOptions...)
 			requireGatePlan(t, plan, c)
 			for _, viaStdin := range []bool{false, true} {
 				run := runGate(t, script, plan.Stdout, viaStdin)

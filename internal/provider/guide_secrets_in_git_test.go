@@ -2,12 +2,13 @@ package provider
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 )
 
 // The guide "Keeping secrets in Git with ncloudkms", run as written: its three configurations,
@@ -33,8 +34,8 @@ func TestAccGuide_keepingSecretsInGit(t *testing.T) {
 
 	encrypt := newTFWorkdir(t)
 	example(encrypt, "encrypt")
-	encrypt.Apply("-var=db_password=" + secret).RequireSuccess(t)
-	ciphertext := stateOutput(t, encrypt, "db_password_ciphertext")
+	encrypt.Apply(tfexec.Var("db_password=" + secret)).RequireSuccess(t)
+	ciphertext := fmt.Sprint(encrypt.StateOutput("db_password_ciphertext"))
 	if !strings.HasPrefix(ciphertext, "ncpkms:v1:") {
 		t.Fatalf("the encrypt step's output is %q, want a ciphertext", ciphertext)
 	}
@@ -71,24 +72,6 @@ func TestAccGuide_keepingSecretsInGit(t *testing.T) {
 	if strings.Contains(apply.Stdout+apply.Stderr, secret) {
 		t.Error("the apply's output shows the secret")
 	}
-}
-
-// stateOutput is a root module output of the working directory's state, as a string.
-func stateOutput(t *testing.T, wd *tfWorkdir, name string) string {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(wd.Dir(), "terraform.tfstate"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var state struct {
-		Outputs map[string]struct {
-			Value any `json:"value"`
-		} `json:"outputs"`
-	}
-	if err := json.Unmarshal(raw, &state); err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprint(state.Outputs[name].Value)
 }
 
 func writeFile(t *testing.T, dir, name, content string) {

@@ -6,7 +6,6 @@ package provider
 // and the next apply or destroy must finish the job without deleting any key twice.
 
 import (
-	"os"
 	"testing"
 	"time"
 
@@ -16,42 +15,28 @@ import (
 // interruptGrace is how long an interrupted Terraform may take to exit before it is killed.
 const interruptGrace = 20 * time.Second
 
-// interruptWhen starts a Terraform command, sends SIGINT once ready reports true (polled every
-// 10ms), kills the process if it has not exited within interruptGrace, and returns its result.
-// interrupted is false when the command ended before ready did.
-func (r *chaosRun) interruptWhen(ready func() bool, command string, args ...string) (res tfResult, interrupted, killed bool) {
+// interruptWhen starts a Terraform command with launch (given interruptGrace), sends it SIGINT once
+// ready reports true (polled every 10ms), and returns its result; the harness kills the process if
+// it has not exited within interruptGrace (res.Killed). interrupted is false when the command ended
+// before ready did.
+func (r *chaosRun) interruptWhen(ready func() bool, launch func(grace time.Duration) *tfProcess) (res tfResult, interrupted bool) {
 	r.t.Helper()
-	p := r.wd.Start(command, args...)
-	exited := make(chan struct{})
-	outcome := make(chan [2]bool, 1) // interrupted, killed
-	go func() {
-		// Only watch and signal: Wait below collects the process.
-		var sent, kill bool
-		defer func() { outcome <- [2]bool{sent, kill} }()
-		for !sent {
-			select {
-			case <-exited:
-				return
-			case <-time.After(10 * time.Millisecond):
-			}
-			if ready() {
-				sent = p.Cmd.Process.Signal(os.Interrupt) == nil
-			}
-		}
+	p := launch(interruptGrace)
+	for !interrupted {
 		select {
-		case <-exited:
-		case <-time.After(interruptGrace):
-			kill = p.Cmd.Process.Kill() == nil
+		case <-p.Done():
+			return p.Wait(), false
+		case <-time.After(10 * time.Millisecond):
 		}
-	}()
-	res = p.Wait()
-	close(exited)
-	o := <-outcome
-	return res, o[0], o[1]
+		if ready() {
+			interrupted = p.Interrupt()
+		}
+	}
+	return p.Wait(), true
 }
 
 // interruptedStep runs an interrupted command and checks what it left: state and mock agree.
-func (r *chaosRun) interruptedStep(label string, destroying bool, ready func() bool, command string, args ...string) {
+func (r *chaosRun) interruptedStep(label string, destroying bool, ready func() bool, launch func(grace time.Duration) *tfProcess) {
 	r.t.Helper()
 	destroyed := map[string]bool{}
 	if destroying {
@@ -60,14 +45,14 @@ func (r *chaosRun) interruptedStep(label string, destroying bool, ready func() b
 	r.mock.ResetJournal()
 	r.resends.Take()
 	start := time.Now()
-	res, interrupted, killed := r.interruptWhen(ready, command, args...)
+	res, interrupted := r.interruptWhen(ready, launch)
 	took := time.Since(start)
 	journal := r.mock.Journal()
 	row := newFaultRow(r.name, label, journal, r.resends, took)
 	switch {
 	case !interrupted:
 		r.t.Fatalf("%s ended before it could be interrupted (exit %d):\n%s", label, res.ExitCode, res.describe())
-	case killed:
+	case res.Killed:
 		r.t.Errorf("%s did not exit within %s of SIGINT and was killed:\n%s", label, interruptGrace, res.describe())
 	case !res.Failed():
 		r.t.Logf("%s finished although interrupted", label)
@@ -111,14 +96,16 @@ func TestAccChaos_interruptedApplyAndDestroy(t *testing.T) {
 			run.wd.SetConfig(chaosConfig(run.mock, specs))
 
 			run.interruptedStep("apply 50, SIGINT", false,
-				func() bool { return len(run.mock.Keys()) >= tc.createdAtStop }, "apply", "-auto-approve")
+				func() bool { return len(run.mock.Keys()) >= tc.createdAtStop },
+				func(grace time.Duration) *tfProcess { return run.wd.StartApply(grace) })
 			if created := len(run.mock.Keys()); created >= len(specs) {
 				t.Fatalf("the interrupted apply created all %d keys; nothing was left to resume", created)
 			}
 			run.step("apply again", specs, func() tfResult { return run.wd.Apply() })
 
 			run.interruptedStep("destroy, SIGINT", true,
-				func() bool { return len(run.mock.Keys()) <= tc.leftAtStop }, "destroy", "-auto-approve")
+				func() bool { return len(run.mock.Keys()) <= tc.leftAtStop },
+				func(grace time.Duration) *tfProcess { return run.wd.StartDestroy(grace) })
 			if left := len(run.mock.Keys()); left == 0 {
 				t.Fatal("the interrupted destroy deleted every key; nothing was left to resume")
 			}

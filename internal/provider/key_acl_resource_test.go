@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -197,7 +198,7 @@ func TestAccKeyACL_createNeverDeniesEveryAddress(t *testing.T) {
 	requireMockACL(t, m, tag, true, "10.0.0.1", "10.0.0.2")
 
 	// The console replaces the ACL by one that lets only 10.0.0.9 in; Terraform forgets it.
-	wd.run("state", "rm", cliACLAddress).RequireSuccess(t)
+	wd.StateRm(cliACLAddress).RequireSuccess(t)
 	mustMock(t, m.RemoveAllowedIPs(tag, "10.0.0.1", "10.0.0.2"))
 	mustMock(t, m.AddAllowedIPs(tag, "10.0.0.9"))
 	m.ResetJournal()
@@ -326,7 +327,7 @@ func TestAccKeyACL_keyDeletedOutside(t *testing.T) {
 	mustMock(t, m.RequestDeletion(tag))
 	mustMock(t, m.DeleteKey(tag))
 
-	res := wd.Run("apply", "-refresh-only", "-auto-approve")
+	res := wd.Apply(tfexec.RefreshOnly(true))
 	res.RequireSuccess(t)
 	requireCLIDiagnostics(t, res, cliWarning(summaryKeyDeletedOutside, cliKeyAddress), cliWarning(summaryKeyACLKeyGone, cliACLAddress))
 	requireCLIDetail(t, res, "warning", summaryKeyACLKeyGone, tag, "removed from the Terraform state")
@@ -347,7 +348,7 @@ func TestAccKeyACL_destroyedBeforeItsKey(t *testing.T) {
 	tag := cliStateKeyTag(t, wd, cliKeyAddress)
 	set := issueTokenSet(t, m, tag)
 
-	plan := wd.Plan("-destroy")
+	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
 	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress),
 		cliWarning(summaryKeyTokensWillBeRevoked, cliGeneratorAddress))

@@ -29,7 +29,7 @@ func TestAccKeyDataSource_byTag(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: testAccProviderConfig(mock) + testAccKeyDataSourceConfig_byTag(key.KeyTag),
 			ConfigStateChecks: []statecheck.StateCheck{
-				expectMockCalls(mock, "GET /kms/v1/keys/"+key.KeyTag),
+				expectMockCalls(mock, "GET /keys/"+key.KeyTag),
 				statecheck.ExpectKnownValue(keyDataSourceAddress, tfjsonpath.New("id"), knownvalue.StringExact(key.KeyTag)),
 				statecheck.ExpectKnownValue(keyDataSourceAddress, tfjsonpath.New("key_tag"), knownvalue.StringExact(key.KeyTag)),
 				statecheck.ExpectKnownValue(keyDataSourceAddress, tfjsonpath.New("name"), knownvalue.StringExact("orders-key")),
@@ -82,7 +82,7 @@ func TestAccKeyDataSource_byName(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: testAccProviderConfig(mock) + testAccKeyDataSourceConfig_byName("Billing-Key"),
 			ConfigStateChecks: []statecheck.StateCheck{
-				expectMockCalls(mock, "GET /kms/v1/keys?pageNo=1&pageSize=200", "GET /kms/v1/keys/"+billing.KeyTag),
+				expectMockCalls(mock, "GET /keys?pageNo=1&pageSize=200", "GET /keys/"+billing.KeyTag),
 				statecheck.ExpectKnownValue(keyDataSourceAddress, tfjsonpath.New("key_tag"), knownvalue.StringExact(billing.KeyTag)),
 				statecheck.ExpectKnownValue(keyDataSourceAddress, tfjsonpath.New("name"), knownvalue.StringExact("Billing-Key")),
 				statecheck.ExpectKnownValue(keyDataSourceAddress, tfjsonpath.New("nrn"), knownvalue.NotNull()),

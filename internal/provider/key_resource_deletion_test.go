@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
@@ -22,7 +24,7 @@ func TestAccKeyResource_deletePolicy(t *testing.T) {
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-delete", ""))
 
-	plan := wd.Plan("-destroy")
+	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
 	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
 	requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted,
@@ -47,7 +49,7 @@ func TestAccKeyResource_schedulePolicy(t *testing.T) {
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-schedule", `  deletion_policy = "SCHEDULE"`))
 
-	plan := wd.Plan("-destroy")
+	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
 	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeScheduled, cliKeyAddress))
 	requireCLIDetail(t, plan, "warning", summaryKeyWillBeScheduled,
@@ -78,7 +80,7 @@ func TestAccKeyResource_scheduleDateFromProviderClock(t *testing.T) {
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	cliApplyKey(t, wd, m, cliKeyConfig(m, "del-clock", `  deletion_policy = "SCHEDULE"`))
 
-	plan := wd.Plan("-destroy")
+	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
 	requireCLIDetail(t, plan, "warning", summaryKeyWillBeScheduled, "around 2031-03-07T05:06:07Z if you apply now")
 }
@@ -90,7 +92,7 @@ func TestAccKeyResource_abandonPolicy(t *testing.T) {
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-abandon", `  deletion_policy = "ABANDON"`))
 
-	plan := wd.Plan("-destroy")
+	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
 	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeAbandoned, cliKeyAddress))
 	requireCLIDetail(t, plan, "warning", summaryKeyWillBeAbandoned, `"del-abandon"`, tag, "billed", "without any API call")
@@ -134,7 +136,7 @@ func TestAccKeyResource_alreadyPending(t *testing.T) {
 			key, _ := m.Key(tag)
 			destroyAt := formatMillis(key.DestroyDate)
 
-			plan := wd.Plan("-destroy")
+			plan := wd.Plan(tfexec.Destroy(true))
 			plan.RequireSuccess(t)
 			requireCLIDiagnostics(t, plan, cliWarning(tc.summary, cliKeyAddress))
 			requireCLIDetail(t, plan, "warning", tc.summary, tag, "already pending deletion", destroyAt)
@@ -158,7 +160,7 @@ func TestAccKeyResource_alreadyGone(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		name  string
-		args  []string
+		args  []tfexec.DestroyOption
 		calls func(tag string) []string
 		diags []cliDiag
 	}{
@@ -166,7 +168,7 @@ func TestAccKeyResource_alreadyGone(t *testing.T) {
 		// Terraform" warning does not appear here (terraform plan shows it). Terraform then plans
 		// the configured key as a create it will not make, whose name check lists the keys.
 		{"refreshed", nil, func(tag string) []string { return []string{cliCall("GET", tag), cliCall("GET", "")} }, nil},
-		{"without refresh", []string{"-refresh=false"}, func(tag string) []string {
+		{"without refresh", []tfexec.DestroyOption{tfexec.Refresh(false)}, func(tag string) []string {
 			return []string{cliCall("GET", tag, "last-use-info"), cliCall("POST", tag, "request-deletion")}
 		}, []cliDiag{cliWarning(summaryKeyWillBeDeleted, cliKeyAddress)}},
 	} {
@@ -207,7 +209,7 @@ func TestAccKeyResource_revokedSinceRefresh(t *testing.T) {
 	}
 	m.ResetJournal()
 
-	destroy := wd.Destroy("-refresh=false")
+	destroy := wd.Destroy(tfexec.Refresh(false))
 	destroy.RequireSuccess(t)
 	requireCLIJournal(t, m, cliCall("GET", tag, "last-use-info"),
 		cliCall("POST", tag, "request-deletion"), cliCall("GET", tag), cliCall("DELETE", tag))
@@ -224,7 +226,7 @@ func TestAccKeyResource_deletionProtection(t *testing.T) {
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-protect", "  deletion_protection = true"))
 
-	plan := wd.Plan("-destroy")
+	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireFailure(t)
 	requireCLIDiagnostics(t, plan, cliError(summaryKeyDeletionProtected, cliKeyAddress))
 	requireCLIDetail(t, plan, "error", summaryKeyDeletionProtected, `"del-protect"`, tag,
@@ -457,7 +459,7 @@ func TestAccKeyResource_interruptedTwoPhase(t *testing.T) {
 
 	// The state alone says the key is pending: even without a refresh, only the final delete is made.
 	m.ResetJournal()
-	again := wd.Destroy("-refresh=false")
+	again := wd.Destroy(tfexec.Refresh(false))
 	again.RequireSuccess(t)
 	requireCLIJournal(t, m, cliCall("GET", tag, "last-use-info"), cliCall("DELETE", tag))
 	cliRequireMockGone(t, m, tag)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
@@ -173,22 +175,19 @@ func testAccForcedReplacement(t *testing.T, c replacementCase) {
 	oldTag := cliStateKeyTag(t, wd, cliKeyAddress)
 	oldKey, _ := m.Key(oldTag)
 	if c.path == replacedByTaint {
-		if res := wd.run("taint", "-no-color", cliKeyAddress); res.Failed() {
+		if res := wd.Taint(cliKeyAddress); res.Failed() {
 			t.Fatalf("terraform taint failed:\n%s\n%s", res.Stdout, res.Stderr)
 		}
 	}
 
 	wd.SetConfig(c.config(m, true))
-	args := []string{"-out=tfplan"}
-	if !c.refresh {
-		args = append(args, "-refresh=false")
-	}
+	options := []tfexec.PlanOption{tfexec.Out("tfplan"), tfexec.Refresh(c.refresh)}
 	if c.path == replacedByRequest {
-		args = append(args, "-replace="+cliKeyAddress)
+		options = append(options, tfexec.Replace(cliKeyAddress))
 	}
 	m.ResetJournal()
 	want := c.expected()
-	plan := wd.Plan(args...)
+	plan := wd.Plan(options...)
 	requireCLIDiagnostics(t, plan, want.planDiags...)
 	if want.planFails() {
 		plan.RequireFailure(t)
@@ -205,7 +204,7 @@ func testAccForcedReplacement(t *testing.T, c replacementCase) {
 		}
 	}
 
-	apply := wd.Run("apply", "tfplan")
+	apply := wd.Apply(tfexec.DirOrPlan("tfplan"))
 	if want.applyErr != "" {
 		// No plan announced the removal: the gate of the guide blocks the plan, and the apply
 		// removes nothing (Delete refuses before any call, and the create does not start).
@@ -256,15 +255,15 @@ func TestAccKeyResource_forcedReplacementNotClaimedByAnotherResource(t *testing.
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "fr-shared", ""))
 	existing, _ := m.Key(tag)
 	wd.SetConfig(cliKeyConfig(m, "fr-shared", "") + cliKeyBlock("other", "fr-shared", ""))
-	for _, refresh := range []string{"-refresh=true", "-refresh=false"} {
-		plan := wd.Plan(refresh)
+	for _, refresh := range []bool{true, false} {
+		plan := wd.Plan(tfexec.Refresh(refresh))
 		plan.RequireFailure(t)
 		clash := plan.Find("error", summaryKeyNameInUse)
 		if clash == nil || (clash.Address != cliKeyAddress && clash.Address != "ncloudkms_key.other") {
-			t.Fatalf("plan %s: want the error %q on one of the two resources:\n%s", refresh, summaryKeyNameInUse, plan.describe())
+			t.Fatalf("plan -refresh=%t: want the error %q on one of the two resources:\n%s", refresh, summaryKeyNameInUse, plan.describe())
 		}
 		if !strings.Contains(clash.Detail, tag) {
-			t.Errorf("plan %s: the error does not name key %s:\n%s", refresh, tag, clash.Detail)
+			t.Errorf("plan -refresh=%t: the error does not name key %s:\n%s", refresh, tag, clash.Detail)
 		}
 		requireNothingChanged(t, m, existing)
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
+
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
@@ -66,7 +68,7 @@ func TestAccKeyResource_lastUseInDestroyPlan(t *testing.T) {
 	recordUse(t, m, abandoned, time.Minute, "10.0.0.8", "encrypt")
 	m.ResetJournal()
 
-	plan := wd.Plan("-destroy")
+	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
 	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, "ncloudkms_key.used"),
 		cliWarning(summaryKeyWillBeScheduled, "ncloudkms_key.unused"), cliWarning(summaryKeyWillBeAbandoned, "ncloudkms_key.abandoned"))
@@ -111,12 +113,12 @@ resource "ncloudkms_key" "many" {
 	wd.Apply().RequireSuccess(t)
 
 	m.ResetJournal()
-	wd.Run("refresh").RequireSuccess(t)
+	wd.Refresh().RequireSuccess(t)
 	if got := countCalls(m, "GET", "/last-use-info"); got != 0 {
 		t.Fatalf("a refresh made %d last-use calls, want none", got)
 	}
 	m.ResetJournal()
-	wd.Plan("-destroy").RequireSuccess(t)
+	wd.Plan(tfexec.Destroy(true)).RequireSuccess(t)
 	if got := countCalls(m, "GET", "/last-use-info"); got != 50 {
 		t.Fatalf("a destroy plan of 50 keys made %d last-use calls, want 50", got)
 	}
@@ -140,7 +142,7 @@ func TestAccKeyResource_lastUseBehindAutomaticRotation(t *testing.T) {
 	}
 	m.ResetJournal()
 
-	plan := wd.Plan("-destroy", "-refresh=false")
+	plan := wd.Plan(tfexec.Destroy(true), tfexec.Refresh(false))
 	plan.RequireFailure(t)
 	requireCLIDiagnostics(t, plan, cliError(summaryKeyUsedRecently, cliKeyAddress), cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
 	line := lastUseLine(use.At, time.Hour+time.Minute, "10.0.0.7", "encrypt")
@@ -202,7 +204,7 @@ func TestAccKeyResource_deletionGuard(t *testing.T) {
 			if tc.arrange != nil {
 				tc.arrange(t, m, tag)
 			}
-			plan := wd.Plan("-destroy")
+			plan := wd.Plan(tfexec.Destroy(true))
 			requireCLIDiagnostics(t, plan, tc.diags...)
 			requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted, tc.detail)
 			requireNoMutatingCalls(t, m)
@@ -224,13 +226,13 @@ func TestAccKeyResource_deletionGuardInDelete(t *testing.T) {
 	wd := newTFWorkdirOnMockClock(t, m)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "lu-late", `  refuse_deletion_if_used_within = "24h"`))
-	plan := wd.Plan("-destroy", "-out=tfplan")
+	plan := wd.Plan(tfexec.Destroy(true), tfexec.Out("tfplan"))
 	plan.RequireSuccess(t)
 	requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted, "Last use: no use recorded.")
 
 	recordUse(t, m, tag, 0, "10.0.0.9", "sign")
 	m.ResetJournal()
-	apply := wd.Run("apply", "tfplan")
+	apply := wd.Apply(tfexec.DirOrPlan("tfplan"))
 	apply.RequireFailure(t)
 	requireCLIDiagnostics(t, apply, cliError(summaryKeyUsedRecently, cliNoAddress))
 	requireCLIJournal(t, m, cliCall("GET", tag, "last-use-info"))

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
 )
 
 // TestAccKeyResource_timeouts: the timeouts block limits an operation. An update that runs out of
@@ -23,7 +25,7 @@ func TestAccKeyResource_timeouts(t *testing.T) {
 	// The rename is answered at about 700 ms, and the memo call is cut at 1 s.
 	m.SetLatency(700 * time.Millisecond)
 	wd.SetConfig(config("to-new", "second"))
-	apply := wd.Apply("-refresh=false")
+	apply := wd.Apply(tfexec.Refresh(false))
 	apply.RequireFailure(t)
 	if d := apply.Find("error", "Key memo update failed"); d == nil || !strings.Contains(d.Detail, "stopped part-way") {
 		t.Fatalf("want the memo update to fail on the deadline:\n%s", apply.describe())

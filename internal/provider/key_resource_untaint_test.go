@@ -45,7 +45,7 @@ func TestAccKeyResource_failureAfterCreateUntaint(t *testing.T) {
 		t.Fatalf("state holds %v, want the created key %s", saved, keys[0].KeyTag)
 	}
 
-	if res := wd.run("untaint", "-no-color", testCLIKeyAddress); res.Failed() {
+	if res := wd.Untaint(testCLIKeyAddress); res.Failed() {
 		t.Fatalf("terraform untaint failed:\n%s\n%s", res.Stdout, res.Stderr)
 	}
 	m.ResetJournal()

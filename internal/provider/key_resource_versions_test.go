@@ -245,7 +245,7 @@ func TestAccKeyResource_refreshReadsVersionsOnlyWhenManaged(t *testing.T) {
 	wd.Apply().RequireSuccess(t)
 	managed := cliStateKeyTag(t, wd, "ncloudkms_key.managed")
 	m.ResetJournal()
-	wd.Run("refresh").RequireSuccess(t)
+	wd.Refresh().RequireSuccess(t)
 	var versionReads []string
 	for _, c := range journalCalls(m) {
 		if strings.HasSuffix(c, "/versions") {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -231,26 +232,23 @@ func testAccGeneratorRevocation(t *testing.T, c generatorCase) {
 	wd.Apply().RequireSuccess(t)
 	tag, otherTag := cliStateKeyTag(t, wd, cliKeyAddress), cliStateKeyTag(t, wd, "ncloudkms_key.other")
 	set := issueTokenSet(t, m, tag)
-	wd.Apply("-refresh-only").RequireSuccess(t) // the state learns the issued token
+	wd.Apply(tfexec.RefreshOnly(true)).RequireSuccess(t) // the state learns the issued token
 	if c.path == generatorByTaint || c.path == generatorByTaintAndMove {
-		if res := wd.run("taint", "-no-color", cliGeneratorAddress); res.Failed() {
+		if res := wd.Taint(cliGeneratorAddress); res.Failed() {
 			t.Fatalf("terraform taint failed:\n%s\n%s", res.Stdout, res.Stderr)
 		}
 	}
 
 	wd.SetConfig(c.config(m, true))
-	args := []string{"-out=tfplan"}
-	if !c.refresh {
-		args = append(args, "-refresh=false")
-	}
+	options := []tfexec.PlanOption{tfexec.Out("tfplan"), tfexec.Refresh(c.refresh)}
 	switch c.path {
 	case generatorByRequest:
-		args = append(args, "-replace="+cliGeneratorAddress)
+		options = append(options, tfexec.Replace(cliGeneratorAddress))
 	case generatorByDestroy:
-		args = append(args, "-destroy", "-target="+cliGeneratorAddress)
+		options = append(options, tfexec.Destroy(true), tfexec.Target(cliGeneratorAddress))
 	}
 	m.ResetJournal()
-	plan := wd.Plan(args...)
+	plan := wd.Plan(options...)
 	want := c.diagnostics()
 	if c.path == generatorByDestroy {
 		requireCLIDiagnostics(t, plan, append([]cliDiag{cliWarning("Resource targeting is in effect", cliNoAddress)}, want...)...)
@@ -277,7 +275,7 @@ func testAccGeneratorRevocation(t *testing.T, c generatorCase) {
 	}
 	plan.RequireSuccess(t)
 
-	apply := wd.Run("apply", "tfplan")
+	apply := wd.Apply(tfexec.DirOrPlan("tfplan"))
 	if c.path == generatorByTaintAndMove {
 		// No plan announced the removal: Delete refuses before any call, and the gate blocks the plan.
 		apply.RequireFailure(t)
@@ -397,17 +395,17 @@ func TestAccKeyTokenGenerator_keyHasOne(t *testing.T) {
 	requireCLIDetail(t, plan, "error", summaryKeyTokenGeneratorExists, `"gen-taken"`, "import it", "terraform import <address> "+tag)
 
 	// Imported, it is managed; a second resource for the same key is refused, whichever Terraform plans first.
-	wd.run("import", "-input=false", "-no-color", cliGeneratorAddress, tag).RequireSuccess(t)
+	wd.Import(cliGeneratorAddress, tag).RequireSuccess(t)
 	wd.SetConfig(cliKeyConfig(m, "gen-taken", "") + generatorBlock("this", "ncloudkms_key.this.key_tag", "") +
 		generatorBlock("other", "ncloudkms_key.this.key_tag", ""))
-	for _, refresh := range []string{"-refresh=true", "-refresh=false"} {
+	for _, refresh := range []bool{true, false} {
 		m.ResetJournal()
-		plan = wd.Plan(refresh)
+		plan = wd.Plan(tfexec.Refresh(refresh))
 		plan.RequireFailure(t)
 		claimed := plan.Find("error", summaryKeyTokenGeneratorClaimedTwice)
 		exists := plan.Find("error", summaryKeyTokenGeneratorExists)
 		if (claimed == nil || claimed.Address != cliGeneratorAddress) && (exists == nil || exists.Address != "ncloudkms_key_token_generator.other") {
-			t.Fatalf("plan %s: want %q on %s or %q on the other resource:\n%s", refresh, summaryKeyTokenGeneratorClaimedTwice,
+			t.Fatalf("plan -refresh=%t: want %q on %s or %q on the other resource:\n%s", refresh, summaryKeyTokenGeneratorClaimedTwice,
 				cliGeneratorAddress, summaryKeyTokenGeneratorExists, plan.describe())
 		}
 		if calls := cliMutatingCalls(m); len(calls) > 0 {

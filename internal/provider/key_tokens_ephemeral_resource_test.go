@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-exec/tfexec"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -125,9 +126,9 @@ func TestAccKeyTokens_neverInStateOrPlan(t *testing.T) {
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
 	requireCLIDiagnostics(t, apply)
-	plan := wd.Plan("-out=tfplan")
+	plan := wd.Plan(tfexec.Out("tfplan"))
 	plan.RequireSuccess(t)
-	shown := wd.run("show", "-json", "tfplan")
+	shown := wd.ShowPlanFile("tfplan")
 	shown.RequireSuccess(t)
 
 	var tokens []string
@@ -220,7 +221,7 @@ func TestAccKeyTokens_refusedByACL(t *testing.T) {
 		plan.RequireFailure(t)
 		requireCLIDiagnostics(t, plan, cliError(summaryKeyTokensNotIssued, "ephemeral.ncloudkms_key_tokens.this"))
 	}
-	wd.Apply("-target=ncloudkms_key_acl.this").RequireSuccess(t)
+	wd.Apply(tfexec.Target("ncloudkms_key_acl.this")).RequireSuccess(t)
 	wd.Apply().RequireSuccess(t)
 }
 

@@ -60,7 +60,7 @@ func TestAccKeysDataSource_all(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: testAccProviderConfig(mock) + testAccKeysDataSourceConfig_filters("", "", ""),
 			ConfigStateChecks: append(expectKeyNames(keysDataSourceAddress, "app-aes", "app-rsa", "db-aes", "db-ecdsa", "old-aes"),
-				expectMockCalls(mock, "GET /kms/v1/keys?pageNo=1&pageSize=200"),
+				expectMockCalls(mock, "GET /keys?pageNo=1&pageSize=200"),
 				statecheck.ExpectKnownValue(keysDataSourceAddress, tfjsonpath.New("ids").AtSliceIndex(0), knownvalue.StringExact(appAES.KeyTag)),
 				statecheck.ExpectKnownValue(keysDataSourceAddress, tfjsonpath.New("keys").AtSliceIndex(0), knownvalue.ObjectExact(map[string]knownvalue.Check{
 					"key_tag":                knownvalue.StringExact(appAES.KeyTag),
@@ -206,9 +206,9 @@ func TestAccKeysDataSource_allPages(t *testing.T) {
 			Config: testAccProviderConfig(mock) + testAccKeysDataSourceConfig_all(),
 			ConfigStateChecks: []statecheck.StateCheck{
 				expectMockCalls(mock,
-					"GET /kms/v1/keys?pageNo=1&pageSize=200",
-					"GET /kms/v1/keys?pageNo=2&pageSize=200",
-					"GET /kms/v1/keys?pageNo=3&pageSize=200"),
+					"GET /keys?pageNo=1&pageSize=200",
+					"GET /keys?pageNo=2&pageSize=200",
+					"GET /keys?pageNo=3&pageSize=200"),
 				statecheck.ExpectKnownValue("data.ncloudkms_keys.all", tfjsonpath.New("keys"), knownvalue.ListSizeExact(count)),
 				statecheck.ExpectKnownValue("data.ncloudkms_keys.all", tfjsonpath.New("ids"), knownvalue.ListSizeExact(count)),
 				statecheck.ExpectKnownValue("data.ncloudkms_keys.all", tfjsonpath.New("keys").AtSliceIndex(0).AtMapKey("name"),

@@ -435,30 +435,6 @@ func expectNoAPICalls(t *testing.T, mock *kmsmock.Server) {
 	}
 }
 
-// expectMockCalls checks the mock's journal right after apply, as "METHOD /path?query" lines.
-func expectMockCalls(mock *kmsmock.Server, want ...string) statecheck.StateCheck {
-	return mockJournalCheck{mock: mock, want: want}
-}
-
-type mockJournalCheck struct {
-	mock *kmsmock.Server
-	want []string
-}
-
-func (c mockJournalCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	var got []string
-	for _, call := range c.mock.Journal() {
-		line := call.Method + " " + call.Path
-		if call.Query != "" {
-			line += "?" + call.Query
-		}
-		got = append(got, line)
-	}
-	if !slices.Equal(got, c.want) {
-		resp.Error = fmt.Errorf("mock journal:\n  got  %q\n  want %q", got, c.want)
-	}
-}
-
 // hostRecordingTransport remembers which host and path the provider asked for, then sends the
 // request to the mock instead. The signature covers only path and query, so it stays valid.
 type hostRecordingTransport struct {

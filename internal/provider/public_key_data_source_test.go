@@ -75,7 +75,7 @@ func TestAccPublicKeyDataSource_keyTypesAndVersions(t *testing.T) {
 			_, err := mock.RotateKey(key.KeyTag)
 			mustMock(t, err)
 			var current, first, second string
-			keyPath := "/kms/v1/keys/" + key.KeyTag
+			keyPath := "/keys/" + key.KeyTag
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 				Steps: []resource.TestStep{{
@@ -125,7 +125,7 @@ type oneOfEachCheck struct {
 func (c oneOfEachCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	got := map[string]int{}
 	for _, call := range c.mock.Journal() {
-		got[call.Method+" "+call.Path]++
+		got[journalLine(call, false)]++
 	}
 	first := got[c.calls[0]]
 	for _, call := range c.calls {

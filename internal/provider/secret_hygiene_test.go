@@ -448,7 +448,8 @@ func (s hygieneSecret) findIn(text string) string {
 }
 
 // runTerraformWithTrace runs one command with TF_LOG=trace and the dev_overrides CLI configuration;
-// it fails the test when the command fails.
+// it fails the test when the command fails. It runs the CLI itself: tfexec clears TF_LOG unless the
+// log goes to a file, and these runs also search the trace Terraform writes to stderr.
 func runTerraformWithTrace(t *testing.T, terraform, dir, cliConfig, logFile string, extraEnv []string, args ...string) (string, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), tfCommandTimeout)

@@ -1,56 +1,64 @@
 package provider
 
 // A small harness that runs the real Terraform CLI against the provider served by this test
-// process, for what terraform-plugin-testing cannot show: warnings, and diagnostics of a plan
-// that is expected to fail, each with its resource address.
+// process, for what terraform-plugin-testing cannot show: warnings, diagnostics of a plan that is
+// expected to fail (each with its resource address), and runs that are interrupted.
 //
-// How it works: before each Terraform command the harness builds a new provider instance (one
-// Terraform command = one provider process, as in production), serves it with tf6server in
-// debug mode and hands its reattach address to Terraform in TF_REATTACH_PROVIDERS, the way
-// terraform-plugin-testing does. `terraform init` then installs nothing and no network is used.
-// Commands run with -json; every line is parsed, and diagnostics are kept in order.
+// How it works: terraform-exec (tfexec) runs every command, as in terraform-plugin-testing. Before
+// each command the harness builds a new provider instance (one Terraform command = one provider
+// process, as in production), serves it with tf6server in debug mode and hands its reattach
+// address to the command (tfexec.Reattach, that is TF_REATTACH_PROVIDERS). `terraform init` then
+// installs nothing and no network is used. Plan, apply, destroy and refresh run with -json; every
+// line is parsed, and diagnostics are kept in order. The state is read with `terraform show -json`
+// (tfexec.Show, a terraform-json State).
 //
 // Usage:
 //
 //	wd := newTFWorkdir(t)                    // skips unless TF_ACC is set; own temp dir
 //	wd.SetConfig(testAccProviderConfig(mock) + `resource "ncloudkms_key" "this" { ... }`)
-//	res := wd.Apply()                        // terraform apply -auto-approve -json (init runs first, once)
+//	res := wd.Apply()                        // terraform apply -json (init runs first, once)
 //	res.RequireSuccess(t)
-//	res = wd.Plan("-destroy")                // terraform plan -json -destroy
-//	res.Diagnostics                          // []tfDiagnostic{Severity, Summary, Detail, Address}
-//	wd.Destroy()                             // terraform destroy -auto-approve -json
-//	wd.StateResource("ncloudkms_key.this")   // attributes from terraform.tfstate, nil when absent
+//	res = wd.Plan(tfexec.Destroy(true))      // terraform plan -json -destroy
+//	res.Diagnostics                          // []tfDiagnostic{Severity, Summary, Detail, Address, ...}
+//	res.Changes                              // whether the plan has changes
+//	wd.Destroy()                             // terraform destroy -json
+//	wd.StateResource("ncloudkms_key.this")   // its attributes in the state, nil when absent
 //	wd.SkipWithout(featureRemovedBlocks)     // skips the test on a CLI without removed blocks
-//	p := wd.Start("apply", "-auto-approve")  // runs in the background: p.Cmd.Process.Signal(os.Interrupt)
-//	res = p.Wait()                           // its tfResult (exit code -1 when a signal ended it)
+//	p := wd.StartApply(20 * time.Second)     // runs in the background; p.Interrupt() sends SIGINT
+//	res = p.Wait()                           // its tfResult (res.Killed when it outlived the 20s)
 //
 // The CLI is TF_ACC_TERRAFORM_PATH, else `terraform` on PATH: Terraform or OpenTofu, told apart by
 // `version` (newTFWorkdirOn takes another one). The provider is reattached under the registry host
 // that CLI resolves `ncloudkms/ncloudkms` and the implied `hashicorp/ncloudkms` to
 // (registry.terraform.io or registry.opentofu.org), and under TF_ACC_PROVIDER_HOST /
 // TF_ACC_PROVIDER_NAMESPACE when they are set, as terraform-plugin-testing does. The CLI runs with
-// CHECKPOINT_DISABLE=1, TF_IN_AUTOMATION=1, TF_INPUT=0 and an empty CLI configuration file, so
-// a developer's ~/.terraformrc (dev_overrides, plugin cache) cannot change the outcome.
+// CHECKPOINT_DISABLE=1, tfexec's TF_IN_AUTOMATION=1 and -input=false, and an empty CLI
+// configuration file, so a developer's ~/.terraformrc (dev_overrides, plugin cache) cannot change
+// the outcome.
 
 import (
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
@@ -58,29 +66,34 @@ import (
 // tfCommandTimeout bounds one Terraform command, so a hung provider fails the test instead of the run.
 const tfCommandTimeout = 5 * time.Minute
 
+// tfTimeoutGrace is how long a command that reached tfCommandTimeout may take to exit after the
+// SIGINT tfexec sends it before it is killed.
+const tfTimeoutGrace = time.Minute
+
 // tfWorkdir is one Terraform working directory with its own state.
 type tfWorkdir struct {
 	t           *testing.T
 	dir         string
 	cli         *tfCLI
+	tf          *tfexec.Terraform
 	newProvider func() (tfprotov6.ProviderServer, error)
 	initialized bool
 }
 
-// tfDiagnostic is one diagnostic of a -json run. Address is the resource address Terraform
-// attached (empty for diagnostics that belong to no resource).
+// tfDiagnostic is one diagnostic of a -json run: terraform-json's diagnostic (severity, summary,
+// detail, range, snippet) and the resource address the -json UI adds to it, which tfjson's
+// DiagnosticLogMessage drops (empty for diagnostics that belong to no resource).
 type tfDiagnostic struct {
-	Severity string `json:"severity"` // "warning" or "error"
-	Summary  string `json:"summary"`
-	Detail   string `json:"detail"`
-	Address  string `json:"address"`
+	tfjson.Diagnostic
+	Address string `json:"address"`
 }
 
 func (d tfDiagnostic) String() string {
 	return fmt.Sprintf("%s %q at %q", d.Severity, d.Summary, d.Address)
 }
 
-// tfMessage is one line of Terraform's machine-readable UI.
+// tfMessage is one line of Terraform's machine-readable UI. terraform-json decodes only its
+// version, log and diagnostic lines (without the address), so the lines are decoded here.
 type tfMessage struct {
 	Level      string          `json:"@level"`
 	Message    string          `json:"@message"`
@@ -92,7 +105,9 @@ type tfMessage struct {
 // tfResult is what one Terraform command did.
 type tfResult struct {
 	Command     string
-	ExitCode    int
+	ExitCode    int            // 0 also for a plan with changes (tfexec plans with -detailed-exitcode; see Changes)
+	Changes     bool           // the plan has changes to make
+	Killed      bool           // the command outlived its grace after SIGINT and was killed (exit code -1)
 	Messages    []tfMessage    // every JSON line, in order
 	Diagnostics []tfDiagnostic // the diagnostics among them, in order
 	Stdout      string         // raw output, for failure messages
@@ -122,7 +137,7 @@ func (r tfResult) RequireFailure(t *testing.T) {
 func (r tfResult) WithSeverity(severity string) []tfDiagnostic {
 	var out []tfDiagnostic
 	for _, d := range r.Diagnostics {
-		if d.Severity == severity {
+		if string(d.Severity) == severity {
 			out = append(out, d)
 		}
 	}
@@ -132,7 +147,7 @@ func (r tfResult) WithSeverity(severity string) []tfDiagnostic {
 // Find returns the first diagnostic with that severity and summary, or nil.
 func (r tfResult) Find(severity, summary string) *tfDiagnostic {
 	for i, d := range r.Diagnostics {
-		if d.Severity == severity && d.Summary == summary {
+		if string(d.Severity) == severity && d.Summary == summary {
 			return &r.Diagnostics[i]
 		}
 	}
@@ -176,10 +191,40 @@ func newTFWorkdirOn(t *testing.T, cli *tfCLI, newProvider func() (tfprotov6.Prov
 	t.Helper()
 	dir := t.TempDir()
 	// An empty CLI configuration keeps the developer's own one out of the test.
-	if err := os.WriteFile(filepath.Join(dir, ".terraformrc"), nil, 0o600); err != nil {
+	cliConfig := filepath.Join(dir, ".terraformrc")
+	if err := os.WriteFile(cliConfig, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &tfWorkdir{t: t, dir: dir, cli: cli, newProvider: newProvider}
+	tf, err := newTerraformExec(dir, cli.Path, cliConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tfWorkdir{t: t, dir: dir, cli: cli, tf: tf, newProvider: newProvider}
+}
+
+// newTerraformExec is a tfexec runner of the CLI at path in dir, with the given CLI configuration
+// file and the environment of tfexecEnvironment.
+func newTerraformExec(dir, path, cliConfig string) (*tfexec.Terraform, error) {
+	tf, err := tfexec.NewTerraform(dir, path)
+	if err != nil {
+		return nil, err
+	}
+	return tf, tf.SetEnv(tfexecEnvironment(cliConfig))
+}
+
+// tfexecEnvironment is cliEnvironment without the variables tfexec sets itself and refuses to take
+// (TF_LOG*, TF_VAR_*, TF_APPEND_USER_AGENT, ...), with CHECKPOINT_DISABLE=1 and the CLI
+// configuration file.
+func tfexecEnvironment(cliConfig string) map[string]string {
+	env := map[string]string{}
+	for _, kv := range cliEnvironment() {
+		name, value, _ := strings.Cut(kv, "=")
+		env[name] = value
+	}
+	env = tfexec.CleanEnv(env)
+	env["CHECKPOINT_DISABLE"] = "1"
+	env["TF_CLI_CONFIG_FILE"] = cliConfig
+	return env
 }
 
 // CLI is the Terraform or OpenTofu binary this working directory runs.
@@ -209,108 +254,245 @@ func (w *tfWorkdir) SetConfig(hcl string) {
 	}
 }
 
-// Apply runs `terraform apply -auto-approve -json` with extra args.
-func (w *tfWorkdir) Apply(args ...string) tfResult {
+// tfCall is one tfexec command: it writes its -json output (if any) to stdout and attaches the
+// provider with reattach.
+type tfCall func(ctx context.Context, stdout io.Writer, reattach *tfexec.ReattachOption) error
+
+// Plan runs `terraform plan -json` (tfexec.PlanJSON) with the options, e.g. tfexec.Destroy(true).
+func (w *tfWorkdir) Plan(opts ...tfexec.PlanOption) tfResult {
 	w.t.Helper()
-	return w.Run("apply", append([]string{"-auto-approve"}, args...)...)
+	var changes bool
+	res := w.run("plan", func(ctx context.Context, stdout io.Writer, reattach *tfexec.ReattachOption) (err error) {
+		changes, err = w.tf.PlanJSON(ctx, stdout, append([]tfexec.PlanOption{reattach}, opts...)...)
+		return err
+	})
+	res.Changes = changes
+	return res
 }
 
-// Plan runs `terraform plan -json` with extra args (e.g. "-destroy").
-func (w *tfWorkdir) Plan(args ...string) tfResult {
+// Apply runs `terraform apply -auto-approve -json` (tfexec.ApplyJSON) with the options, e.g.
+// tfexec.DirOrPlan("tfplan") for a saved plan.
+func (w *tfWorkdir) Apply(opts ...tfexec.ApplyOption) tfResult {
 	w.t.Helper()
-	return w.Run("plan", args...)
+	return w.run("apply", w.applyCall(opts))
 }
 
-// Destroy runs `terraform destroy -auto-approve -json` with extra args.
-func (w *tfWorkdir) Destroy(args ...string) tfResult {
+// Destroy runs `terraform destroy -auto-approve -json` (tfexec.DestroyJSON) with the options.
+func (w *tfWorkdir) Destroy(opts ...tfexec.DestroyOption) tfResult {
 	w.t.Helper()
-	return w.Run("destroy", append([]string{"-auto-approve"}, args...)...)
+	return w.run("destroy", w.destroyCall(opts))
 }
 
-// Run runs one Terraform command with -json (after init, on first use) against a fresh provider instance.
-func (w *tfWorkdir) Run(command string, args ...string) tfResult {
+// Refresh runs `terraform refresh -json` (tfexec.RefreshJSON).
+func (w *tfWorkdir) Refresh() tfResult {
+	w.t.Helper()
+	return w.run("refresh", func(ctx context.Context, stdout io.Writer, reattach *tfexec.ReattachOption) error {
+		return w.tf.RefreshJSON(ctx, stdout, reattach)
+	})
+}
+
+// Import runs `terraform import address id` (tfexec.Import), which has no -json output.
+func (w *tfWorkdir) Import(address, id string) tfResult {
+	w.t.Helper()
+	return w.run("import", func(ctx context.Context, _ io.Writer, reattach *tfexec.ReattachOption) error {
+		return w.tf.Import(ctx, address, id, reattach)
+	})
+}
+
+// Taint, Untaint and StateRm run `terraform taint|untaint|state rm address` (tfexec), which
+// change the state file only and take no provider.
+func (w *tfWorkdir) Taint(address string) tfResult {
+	w.t.Helper()
+	return w.run("taint", func(ctx context.Context, _ io.Writer, _ *tfexec.ReattachOption) error {
+		return w.tf.Taint(ctx, address)
+	})
+}
+
+func (w *tfWorkdir) Untaint(address string) tfResult {
+	w.t.Helper()
+	return w.run("untaint", func(ctx context.Context, _ io.Writer, _ *tfexec.ReattachOption) error {
+		return w.tf.Untaint(ctx, address)
+	})
+}
+
+func (w *tfWorkdir) StateRm(address string) tfResult {
+	w.t.Helper()
+	return w.run("state rm", func(ctx context.Context, _ io.Writer, _ *tfexec.ReattachOption) error {
+		return w.tf.StateRm(ctx, address)
+	})
+}
+
+// ShowPlanFile runs `terraform show -json` on a saved plan (tfexec.ShowPlanFile, which fails
+// unless terraform-json reads it as a plan); Stdout is the JSON as the CLI wrote it.
+func (w *tfWorkdir) ShowPlanFile(path string) tfResult {
+	w.t.Helper()
+	return w.run("show "+path, func(ctx context.Context, _ io.Writer, reattach *tfexec.ReattachOption) error {
+		_, err := w.tf.ShowPlanFile(ctx, path, reattach)
+		return err
+	})
+}
+
+// stateValues is the state as `terraform show -json` renders it (tfexec.Show), with numbers as
+// float64 like encoding/json's; nil when there is no state yet.
+func (w *tfWorkdir) stateValues() *tfjson.StateValues {
+	w.t.Helper()
+	var state *tfjson.State
+	w.run("show", func(ctx context.Context, _ io.Writer, reattach *tfexec.ReattachOption) (err error) {
+		state, err = w.tf.Show(ctx, reattach, tfexec.JSONNumber(false))
+		return err
+	}).RequireSuccess(w.t)
+	return state.Values
+}
+
+// StateResources are the resource instances, current and deposed, of the root module's state.
+func (w *tfWorkdir) StateResources() []*tfjson.StateResource {
+	w.t.Helper()
+	if values := w.stateValues(); values != nil && values.RootModule != nil {
+		return values.RootModule.Resources
+	}
+	return nil
+}
+
+// StateOutput is the value of a root module output in the state, nil when there is none.
+func (w *tfWorkdir) StateOutput(name string) any {
+	w.t.Helper()
+	if values := w.stateValues(); values != nil && values.Outputs[name] != nil {
+		return values.Outputs[name].Value
+	}
+	return nil
+}
+
+// StateResource returns the attributes of a managed resource instance in the state ("type.name",
+// or "type.name[0]" / `type.name["k"]` for counted ones), or nil when the state does not have it.
+func (w *tfWorkdir) StateResource(address string) map[string]any {
+	w.t.Helper()
+	for _, r := range w.StateResources() {
+		if r.Mode == tfjson.ManagedResourceMode && r.Address == address {
+			return r.AttributeValues
+		}
+	}
+	return nil
+}
+
+// run runs one command (after init, on first use) against a fresh provider instance and waits for it.
+func (w *tfWorkdir) run(command string, call tfCall) tfResult {
 	w.t.Helper()
 	w.init()
-	return w.run(command, append([]string{"-json", "-input=false"}, args...)...)
+	return w.start(command, tfTimeoutGrace, call).Wait()
 }
 
-// init runs terraform init once per working directory.
+// init runs terraform init (tfexec.Init) once per working directory.
 func (w *tfWorkdir) init() {
 	w.t.Helper()
 	if w.initialized {
 		return
 	}
-	res := w.run("init", "-input=false", "-no-color")
+	res := w.start("init", tfTimeoutGrace, func(ctx context.Context, _ io.Writer, reattach *tfexec.ReattachOption) error {
+		return w.tf.Init(ctx, reattach)
+	}).Wait()
 	if res.Failed() {
 		w.t.Fatalf("terraform init failed (exit %d):\n%s\n%s", res.ExitCode, res.Stdout, res.Stderr)
 	}
 	w.initialized = true
 }
 
-func (w *tfWorkdir) run(command string, args ...string) tfResult {
-	w.t.Helper()
-	return w.start(command, args...).Wait()
+func (w *tfWorkdir) applyCall(opts []tfexec.ApplyOption) tfCall {
+	return func(ctx context.Context, stdout io.Writer, reattach *tfexec.ReattachOption) error {
+		return w.tf.ApplyJSON(ctx, stdout, append([]tfexec.ApplyOption{reattach}, opts...)...)
+	}
 }
 
-// tfProcess is a Terraform command that is still running, for tests that signal it (Cmd.Process).
+func (w *tfWorkdir) destroyCall(opts []tfexec.DestroyOption) tfCall {
+	return func(ctx context.Context, stdout io.Writer, reattach *tfexec.ReattachOption) error {
+		return w.tf.DestroyJSON(ctx, stdout, append([]tfexec.DestroyOption{reattach}, opts...)...)
+	}
+}
+
+// StartApply starts `terraform apply -json` like Apply and returns without waiting for it:
+// Interrupt sends it SIGINT, and if it has not exited grace later it is killed.
+func (w *tfWorkdir) StartApply(grace time.Duration, opts ...tfexec.ApplyOption) *tfProcess {
+	w.t.Helper()
+	w.init()
+	return w.start("apply", grace, w.applyCall(opts))
+}
+
+// StartDestroy is StartApply for `terraform destroy -json`.
+func (w *tfWorkdir) StartDestroy(grace time.Duration, opts ...tfexec.DestroyOption) *tfProcess {
+	w.t.Helper()
+	w.init()
+	return w.start("destroy", grace, w.destroyCall(opts))
+}
+
+// tfProcess is a Terraform command that runs in the background until Wait.
 type tfProcess struct {
-	Cmd            *exec.Cmd
 	w              *tfWorkdir
 	command        string
-	stdout, stderr *bytes.Buffer
-	ctx            context.Context // ends at tfCommandTimeout
+	stdout, stderr *bytes.Buffer // written by tfexec until done is closed
+	done           chan struct{}
+	err            error           // tfexec's error, once done is closed
+	timeout        context.Context // ends at tfCommandTimeout
 	cancel         context.CancelFunc
+	interrupt      context.CancelFunc
+	interrupted    atomic.Bool
 	stopProvider   func()
 }
 
-// Start starts one Terraform command with -json like Run (init first, on first use) and returns
-// without waiting for it; Wait collects its result.
-func (w *tfWorkdir) Start(command string, args ...string) *tfProcess {
+// start runs call in the background under a context that ends at tfCommandTimeout or on
+// Interrupt. When it ends, tfexec sends the CLI SIGINT, and os/exec kills it grace later.
+func (w *tfWorkdir) start(command string, grace time.Duration, call tfCall) *tfProcess {
 	w.t.Helper()
-	w.init()
-	return w.start(command, append([]string{"-json", "-input=false"}, args...)...)
-}
-
-func (w *tfWorkdir) start(command string, args ...string) *tfProcess {
-	w.t.Helper()
-	reattach, stop := serveProviderForCLI(w.t, w.newProvider, w.cli.ProviderSources())
-
-	ctx, cancel := context.WithTimeout(context.Background(), tfCommandTimeout)
-	cmd := exec.CommandContext(ctx, w.cli.Path, append([]string{command}, args...)...)
-	cmd.Dir = w.dir
-	cmd.Env = append(cliEnvironment(),
-		"TF_CLI_CONFIG_FILE="+filepath.Join(w.dir, ".terraformrc"),
-		"TF_REATTACH_PROVIDERS="+reattach,
-		"CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1",
-		"TF_INPUT=0",
-	)
-	p := &tfProcess{Cmd: cmd, w: w, command: strings.Join(append([]string{command}, args...), " "),
-		stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, ctx: ctx, cancel: cancel, stopProvider: stop}
-	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
-	if err := cmd.Start(); err != nil {
-		cancel()
-		stop()
-		w.t.Fatalf("terraform %s did not start: %v", p.command, err)
-	}
+	reattach, stopProvider := serveProviderForCLI(w.t, w.newProvider, w.cli.ProviderSources())
+	timeout, cancel := context.WithTimeout(context.Background(), tfCommandTimeout)
+	ctx, interrupt := context.WithCancel(timeout)
+	p := &tfProcess{w: w, command: command, stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}, done: make(chan struct{}),
+		timeout: timeout, cancel: cancel, interrupt: interrupt, stopProvider: stopProvider}
+	w.tf.SetStdout(p.stdout)
+	w.tf.SetStderr(p.stderr)
+	_ = w.tf.SetWaitDelay(grace) // fails only on Windows, where tfexec kills at once: there is no SIGINT to send
+	go func() {
+		defer close(p.done)
+		p.err = call(ctx, p.stdout, tfexec.Reattach(reattach))
+	}()
 	return p
 }
 
-// Wait waits for the command to end and returns what it did. A command ended by a signal has
-// exit code -1.
+// Done is closed when the command has ended.
+func (p *tfProcess) Done() <-chan struct{} { return p.done }
+
+// Interrupt ends the command's context, on which tfexec sends the CLI SIGINT. It reports false
+// when the command had already ended.
+func (p *tfProcess) Interrupt() bool {
+	select {
+	case <-p.done:
+		return false
+	default:
+	}
+	p.interrupted.Store(true)
+	p.interrupt()
+	return true
+}
+
+// Wait waits for the command to end and returns what it did.
 func (p *tfProcess) Wait() tfResult {
 	p.w.t.Helper()
+	<-p.done
 	defer p.stopProvider()
 	defer p.cancel()
-	err := p.Cmd.Wait()
 
 	res := tfResult{Command: p.command, Stdout: p.stdout.String(), Stderr: p.stderr.String()}
-	if err != nil {
-		exitErr, ok := err.(*exec.ExitError)
-		if !ok || p.ctx.Err() != nil {
-			p.w.t.Fatalf("terraform %s did not finish: %v\n%s\n%s", res.Command, err, res.Stdout, res.Stderr)
-		}
+	var exitErr *exec.ExitError
+	switch {
+	case p.timeout.Err() != nil:
+		p.w.t.Fatalf("terraform %s did not finish within %s: %v\n%s\n%s", res.Command, tfCommandTimeout, p.err, res.Stdout, res.Stderr)
+	case p.err == nil:
+	case errors.As(p.err, &exitErr):
 		res.ExitCode = exitErr.ExitCode()
+		status, ok := exitErr.Sys().(syscall.WaitStatus)
+		res.Killed = ok && status.Signaled() && status.Signal() == syscall.SIGKILL
+	case p.interrupted.Load() && errors.Is(p.err, context.Canceled):
+		// Exited 0 after SIGINT: os/exec then reports the interrupt alone.
+	default:
+		p.w.t.Fatalf("terraform %s did not run: %v\n%s\n%s", res.Command, p.err, res.Stdout, res.Stderr)
 	}
 	res.Messages = parseTFMessages(res.Stdout)
 	for _, m := range res.Messages {
@@ -358,10 +540,9 @@ func parseTFMessages(stdout string) []tfMessage {
 	return out
 }
 
-// serveProviderForCLI serves one new provider instance in this process and returns the value of
-// TF_REATTACH_PROVIDERS that points Terraform at it under each of the given source addresses, and
-// a function that stops it.
-func serveProviderForCLI(t *testing.T, newProvider func() (tfprotov6.ProviderServer, error), sources []string) (string, func()) {
+// serveProviderForCLI serves one new provider instance in this process and returns where Terraform
+// finds it under each of the given source addresses, and a function that stops it.
+func serveProviderForCLI(t *testing.T, newProvider func() (tfprotov6.ProviderServer, error), sources []string) (tfexec.ReattachInfo, func()) {
 	t.Helper()
 	server, err := newProvider()
 	if err != nil {
@@ -390,28 +571,15 @@ func serveProviderForCLI(t *testing.T, newProvider func() (tfprotov6.ProviderSer
 		t.Fatal("serving the provider: no reattach configuration after 30s")
 	}
 
-	type reattachAddr struct{ Network, String string }
-	type reattachConfig struct {
-		Protocol        string
-		ProtocolVersion int
-		Pid             int
-		Test            bool
-		Addr            reattachAddr
-	}
-	providers := map[string]reattachConfig{}
+	reattach := tfexec.ReattachInfo{}
 	for _, source := range sources {
-		providers[source] = reattachConfig{
+		reattach[source] = tfexec.ReattachConfig{
 			Protocol:        string(config.Protocol),
 			ProtocolVersion: config.ProtocolVersion,
 			Pid:             config.Pid,
 			Test:            config.Test,
-			Addr:            reattachAddr{Network: config.Addr.Network(), String: config.Addr.String()},
+			Addr:            tfexec.ReattachConfigAddr{Network: config.Addr.Network(), String: config.Addr.String()},
 		}
-	}
-	reattach, err := json.Marshal(providers)
-	if err != nil {
-		cancel()
-		t.Fatal(err)
 	}
 	var once sync.Once
 	stop := func() {
@@ -420,62 +588,12 @@ func serveProviderForCLI(t *testing.T, newProvider func() (tfprotov6.ProviderSer
 			<-closed
 		})
 	}
-	return string(reattach), stop
+	return reattach, stop
 }
 
-// StateResource returns the attributes of a resource instance in terraform.tfstate ("type.name",
-// or "type.name[0]" / `type.name["k"]` for counted ones), or nil when the state does not have it.
-func (w *tfWorkdir) StateResource(address string) map[string]any {
-	w.t.Helper()
-	raw, err := os.ReadFile(filepath.Join(w.dir, "terraform.tfstate"))
-	if os.IsNotExist(err) {
-		return nil
-	}
-	if err != nil {
-		w.t.Fatal(err)
-	}
-	var state struct {
-		Resources []struct {
-			Mode, Type, Name string
-			Module           string
-			Instances        []struct {
-				IndexKey   any            `json:"index_key"`
-				Attributes map[string]any `json:"attributes"`
-			}
-		}
-	}
-	if err := json.Unmarshal(raw, &state); err != nil {
-		w.t.Fatalf("reading terraform.tfstate: %v", err)
-	}
-	for _, r := range state.Resources {
-		if r.Mode != "managed" || r.Module != "" {
-			continue
-		}
-		for _, inst := range r.Instances {
-			if instanceAddress(r.Type, r.Name, inst.IndexKey) == address {
-				return inst.Attributes
-			}
-		}
-	}
-	return nil
-}
-
-func instanceAddress(resourceType, name string, key any) string {
-	base := resourceType + "." + name
-	switch k := key.(type) {
-	case nil:
-		return base
-	case float64:
-		return base + "[" + strconv.FormatFloat(k, 'f', -1, 64) + "]"
-	case string:
-		return base + "[" + strconv.Quote(k) + "]"
-	default:
-		return fmt.Sprintf("%s[%v]", base, k)
-	}
-}
-
-// The CLIs a test process runs are told apart once each, by the first line of `version`:
-// "Terraform v1.11.4" or "OpenTofu v1.12.6" (`version -json` looks the same for both).
+// The CLIs a test process runs are told apart once each: tfexec reads the version from
+// `version -json` (OpenTofu writes its own version in its terraform_version field), and the first
+// line of `version` names the product: "Terraform v1.11.4" or "OpenTofu v1.12.6".
 
 const (
 	productTerraform = "Terraform"
@@ -555,9 +673,6 @@ func (w *tfWorkdir) SkipBelow(minimum, why string) {
 	}
 }
 
-// cliVersionLine is the first line of `terraform version` and `tofu version`.
-var cliVersionLine = regexp.MustCompile(`^(Terraform|OpenTofu) v(\S+)`)
-
 type cliDetection struct {
 	once sync.Once
 	cli  *tfCLI
@@ -567,34 +682,41 @@ type cliDetection struct {
 // detectedCLIs holds one *cliDetection per binary path.
 var detectedCLIs sync.Map
 
-// detectCLI runs `PATH version` once per test process and says which CLI it is.
+// detectCLI says which CLI is at path, asking it once per test process.
 func detectCLI(path string) (*tfCLI, error) {
 	v, _ := detectedCLIs.LoadOrStore(path, &cliDetection{})
 	d := v.(*cliDetection)
-	d.once.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, path, "version")
-		cmd.Env = append(cliEnvironment(), "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE="+os.DevNull)
-		out, err := cmd.Output()
-		if err != nil {
-			d.err = fmt.Errorf("%s version: %w", path, err)
-			return
-		}
-		first, _, _ := strings.Cut(string(out), "\n")
-		m := cliVersionLine.FindStringSubmatch(strings.TrimSpace(first))
-		if m == nil {
-			d.err = fmt.Errorf("%s version: %q is neither Terraform's nor OpenTofu's first line", path, first)
-			return
-		}
-		parsed, err := version.NewVersion(m[2])
-		if err != nil {
-			d.err = fmt.Errorf("%s version: %w", path, err)
-			return
-		}
-		d.cli = &tfCLI{Path: path, Product: m[1], Version: parsed}
-	})
+	d.once.Do(func() { d.cli, d.err = identifyCLI(path) })
 	return d.cli, d.err
+}
+
+func identifyCLI(path string) (*tfCLI, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	tf, err := newTerraformExec(os.TempDir(), path, os.DevNull)
+	if err != nil {
+		return nil, err
+	}
+	// The version terraform-plugin-testing sees: it asks tfexec too.
+	cliVersion, _, err := tf.Version(ctx, true)
+	if err != nil {
+		return nil, fmt.Errorf("%s version -json: %w", path, err)
+	}
+
+	// tfexec does not return the plain `version` output, the only one that names the product.
+	cmd := exec.CommandContext(ctx, path, "version")
+	cmd.Env = append(cliEnvironment(), "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE="+os.DevNull)
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s version: %w", path, err)
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	for _, product := range []string{productTerraform, productOpenTofu} {
+		if strings.HasPrefix(first, product+" v") {
+			return &tfCLI{Path: path, Product: product, Version: cliVersion}, nil
+		}
+	}
+	return nil, fmt.Errorf("%s version: %q is neither Terraform's nor OpenTofu's first line", path, first)
 }
 
 // cliUnderTest is the CLI that terraform-plugin-testing and newTFWorkdir run; it fails the test
