@@ -19,6 +19,17 @@ func Serve(version string, debug bool) error {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
+	stripLoggers := ApplyProcessWorkarounds(debug)
+	return tf6server.Serve(registryAddress, func() tfprotov6.ProviderServer {
+		return NewProtocol6Server(New(version)(), stripLoggers)
+	}, opts...)
+}
+
+// ApplyProcessWorkarounds sets up the workarounds that act on the whole process before it serves
+// (quiet_sdk_logs.go, gc_tuning.go), and reports whether its server should run the per-resource
+// calls without the plugin loggers (context_retention.go). The benchmark's null providers serve
+// with the same, so that its references are the least a provider can take with them.
+func ApplyProcessWorkarounds(debug bool) (stripLoggers bool) {
 	quietSDKLogs, stripLoggers := logWorkarounds(debug)
 	if quietSDKLogs {
 		quietSDKLoggers()
@@ -26,9 +37,7 @@ func Serve(version string, debug bool) error {
 	if workaroundEnabled(WorkaroundGCTuning) {
 		tuneGarbageCollector()
 	}
-	return tf6server.Serve(registryAddress, func() tfprotov6.ProviderServer {
-		return NewProtocol6Server(New(version)(), stripLoggers)
-	}, opts...)
+	return stripLoggers
 }
 
 // logWorkarounds says which of the two workarounds that apply only to logs nobody reads

@@ -2,7 +2,8 @@
 // a refresh plan with no changes, an in-place update of 10 % of the keys and a destroy of N keys.
 // Each step runs first on the null provider (./nullprovider: the key's schema, no API, it only
 // waits the latency of the calls a key needs), the least any provider can take behind Terraform,
-// and the report divides each step's wall time by the null provider's. Then the provider runs
+// then on the same served by terraform-plugin-framework, the least any provider on the framework
+// can take, and the report divides each step's wall time by both. Then the provider runs
 // each step once more per workaround of DESIGN.md §11 with that one switched off, so that the
 // report shows what each is worth on the same build. `make bench` runs it; BENCH_FLAGS passes flags.
 package main
@@ -134,7 +135,7 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 
 	// Untimed: catches a broken configuration early, and lets the first timed step find Terraform
 	// and the provider binaries in the page cache like every later one.
-	for _, dir := range []string{keysDir, nullDir} { // the other keys runs differ from keysDir only in names
+	for _, dir := range []string{keysDir, nullDir} { // the other runs' configurations differ from these only in names
 		if _, err := tf.run(ctx, ws.path(dir), "validate-"+dir, "validate", "-no-color"); err != nil {
 			return err
 		}
@@ -146,7 +147,12 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 		if err != nil {
 			return err
 		}
-		result := stepResult{name: s.name, null: null, minCalls: s.minCalls, without: map[string]timing{}}
+		frameworkNull, err := timeStep(ctx, tf, []string{nullFrameworkEnv + "=1"}, ws.path(frameworkNullDir), label+"-null-framework",
+			ws.path(binDir, nullProviderBinary), s.args)
+		if err != nil {
+			return err
+		}
+		result := stepResult{name: s.name, null: null, frameworkNull: frameworkNull, minCalls: s.minCalls, without: map[string]timing{}}
 		for _, keysRun := range keysRuns() {
 			mock.ResetJournal()
 			connectionsBefore := mock.ConnectionsAccepted()

@@ -23,14 +23,19 @@ const (
 	binDir             = "bin" // the built providers, named as dev_overrides expects
 	providerBinary     = "terraform-provider-ncloudkms"
 	nullProviderBinary = "terraform-provider-nullkms"
-	keysDir            = "keys" // the configuration of the keys (keysRun.dir: one per run)
-	nullDir            = "null" // the same on the null provider
+	keysDir            = "keys"           // the configuration of the keys (keysRun.dir: one per run)
+	nullDir            = "null"           // the same on the null provider
+	frameworkNullDir   = "null-framework" // and on the null provider served by the framework
 	cliConfigFile      = "terraformrc"
 	certFile           = "mock-cert.pem" // SSL_CERT_FILE: the certificate of the HTTPS mock
 )
 
-// nullLatencyEnv tells the null provider how long an API call takes; nullprovider reads the same name.
-const nullLatencyEnv = "NULLKMS_LATENCY"
+// nullLatencyEnv tells the null provider how long an API call takes, and nullFrameworkEnv=1 serves
+// it by the framework; nullprovider reads the same names.
+const (
+	nullLatencyEnv   = "NULLKMS_LATENCY"
+	nullFrameworkEnv = "NULLKMS_FRAMEWORK"
+)
 
 // newWorkspace writes the CLI configuration and the two configurations of n resources.
 func newWorkspace(n int) (workspace, error) {
@@ -39,14 +44,15 @@ func newWorkspace(n int) (workspace, error) {
 		return workspace{}, err
 	}
 	ws := workspace{root: root}
-	for _, dir := range []string{binDir, nullDir, "home", "logs"} {
+	for _, dir := range []string{binDir, nullDir, frameworkNullDir, "home", "logs"} {
 		if err := os.Mkdir(ws.path(dir), 0o755); err != nil {
 			return ws, err
 		}
 	}
 	files := map[string]string{
-		cliConfigFile:                     cliConfig(ws.path(binDir)),
-		filepath.Join(nullDir, "main.tf"): config("nullkms", keyNamePrefix, n),
+		cliConfigFile:                              cliConfig(ws.path(binDir)),
+		filepath.Join(nullDir, "main.tf"):          config("nullkms", keyNamePrefix, n),
+		filepath.Join(frameworkNullDir, "main.tf"): config("nullkms", keyNamePrefix, n),
 	}
 	for _, run := range keysRuns() {
 		if err := os.Mkdir(ws.path(run.dir()), 0o755); err != nil {

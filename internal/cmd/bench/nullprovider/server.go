@@ -48,7 +48,7 @@ func newNullServer(latency time.Duration) (*nullServer, error) {
 	if !ok {
 		return nil, fmt.Errorf("ncloudkms_key's schema is a %s, not an object", schema.ValueType())
 	}
-	return &nullServer{ProviderServer: providerserver.NewProtocol6(emptyProvider{})(),
+	return &nullServer{ProviderServer: providerserver.NewProtocol6(nullProvider{})(),
 		schema: schema, objectType: objectType, latency: latency}, nil
 }
 
@@ -110,13 +110,10 @@ func (s *nullServer) PlanResourceChange(ctx context.Context, req *tfprotov6.Plan
 	if err != nil {
 		return nil, err
 	}
-	if proposed.IsNull() && !prior.IsNull() && s.readsLastUse(prior) {
-		s.wait(ctx, 1)
-	}
+	s.waitForPlan(ctx, proposed, prior)
 	if proposed.IsNull() || !prior.IsNull() {
 		return &tfprotov6.PlanResourceChangeResponse{PlannedState: req.ProposedNewState, PlannedPrivate: req.PriorPrivate}, nil
 	}
-	s.listOnce.Do(func() { s.wait(ctx, 1) })
 	var planned map[string]tftypes.Value
 	if err := proposed.As(&planned); err != nil {
 		return nil, err
@@ -130,47 +127,73 @@ func (s *nullServer) PlanResourceChange(ctx context.Context, req *tfprotov6.Plan
 	return &tfprotov6.PlanResourceChangeResponse{PlannedState: &value}, err
 }
 
+// waitForPlan waits the calls a plan stands for: a destroy plan reads the key's last use unless it
+// is abandoned, and the first create plan of the process lists the keys once.
+func (s *nullServer) waitForPlan(ctx context.Context, proposed, prior tftypes.Value) {
+	switch {
+	case proposed.IsNull() && !prior.IsNull() && s.readsLastUse(prior):
+		s.wait(ctx, 1)
+	case !proposed.IsNull() && prior.IsNull():
+		s.listOnce.Do(func() { s.wait(ctx, 1) })
+	}
+}
+
 // ApplyResourceChange: a create is POST and GET, a destroy request-deletion and DELETE, and an
 // update one call per changed attribute.
 func (s *nullServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	plannedValue, err := s.value(req.PlannedState)
+	planned, err := s.value(req.PlannedState)
 	if err != nil {
 		return nil, err
 	}
-	priorValue, err := s.value(req.PriorState)
+	prior, err := s.value(req.PriorState)
 	if err != nil {
 		return nil, err
 	}
-	if plannedValue.IsNull() {
+	applied, err := s.apply(ctx, planned, prior)
+	if err != nil {
+		return nil, err
+	}
+	newState, err := tfprotov6.NewDynamicValue(s.objectType, applied)
+	return &tfprotov6.ApplyResourceChangeResponse{NewState: &newState, Private: req.PlannedPrivate}, err
+}
+
+// apply waits the calls an apply of planned over prior stands for and returns the new state: a
+// destroy waits 2; a create 2, and makes up what the plan left unknown; an update 1 per changed
+// attribute, and keeps the prior value of what the plan left unknown (only the framework leaves
+// computed attributes unknown in an update).
+func (s *nullServer) apply(ctx context.Context, planned, prior tftypes.Value) (tftypes.Value, error) {
+	if planned.IsNull() {
 		s.wait(ctx, 2)
-		return &tfprotov6.ApplyResourceChangeResponse{NewState: req.PlannedState}, nil
+		return planned, nil
 	}
-	var planned, prior map[string]tftypes.Value
-	if err := plannedValue.As(&planned); err != nil {
-		return nil, err
+	var attributes, priorAttributes map[string]tftypes.Value
+	if err := planned.As(&attributes); err != nil {
+		return tftypes.Value{}, err
 	}
-	if priorValue.IsNull() {
+	if prior.IsNull() {
 		s.wait(ctx, 2)
 		tag, now := s.nextTag.Add(1), time.Now()
-		for name, v := range planned {
+		for name, v := range attributes {
 			if !v.IsKnown() {
-				planned[name] = madeUpValue(name, v.Type(), tag, now)
+				attributes[name] = madeUpValue(name, v.Type(), tag, now)
 			}
 		}
-	} else {
-		if err := priorValue.As(&prior); err != nil {
-			return nil, err
-		}
-		changed := 0
-		for name, v := range planned {
-			if !v.Equal(prior[name]) {
-				changed++
-			}
-		}
-		s.wait(ctx, changed)
+		return tftypes.NewValue(s.objectType, attributes), nil
 	}
-	newState, err := tfprotov6.NewDynamicValue(s.objectType, tftypes.NewValue(s.objectType, planned))
-	return &tfprotov6.ApplyResourceChangeResponse{NewState: &newState, Private: req.PlannedPrivate}, err
+	if err := prior.As(&priorAttributes); err != nil {
+		return tftypes.Value{}, err
+	}
+	changed := 0
+	for name, v := range attributes {
+		switch {
+		case !v.IsKnown():
+			attributes[name] = priorAttributes[name]
+		case !v.Equal(priorAttributes[name]):
+			changed++
+		}
+	}
+	s.wait(ctx, changed)
+	return tftypes.NewValue(s.objectType, attributes), nil
 }
 
 // readsLastUse: the deletion warnings of DELETE and SCHEDULE end with the key's last use.

@@ -64,13 +64,25 @@ func attribute(t *testing.T, object tftypes.Value, name string) tftypes.Value {
 // TestNullServerLifecycle walks one key through the bench's steps and checks the plans and
 // states Terraform gets, and that the server stood for exactly the ideal's API calls.
 func TestNullServerLifecycle(t *testing.T) {
-	ctx := context.Background()
 	s := newTestServer(t)
+	testLifecycle(t, s, s)
+}
+
+// TestNullServerLifecycle_framework: the framework null gets the same plans and states, and stands
+// for the same calls.
+func TestNullServerLifecycle_framework(t *testing.T) {
+	s := newTestServer(t)
+	testLifecycle(t, s, providerserver.NewProtocol6(nullProvider{frameworkKeys: s})())
+}
+
+// testLifecycle is the lifecycle of one key on server, which waits through s.
+func testLifecycle(t *testing.T, s *nullServer, server tfprotov6.ProviderServer) {
+	ctx := context.Background()
 	null := s.dynamic(t, tftypes.NewValue(s.objectType, nil))
 	config := s.config(t, "revision 1")
 
 	// Create: the plan leaves the computed attributes unknown; the first create plan lists once.
-	plan, err := s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+	plan, err := server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
 		TypeName: nullKeyType, PriorState: null, ProposedNewState: s.dynamic(t, config), Config: s.dynamic(t, config)})
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +94,7 @@ func TestNullServerLifecycle(t *testing.T) {
 	if v := attribute(t, planned, "memo"); !v.Equal(tftypes.NewValue(tftypes.String, "revision 1")) {
 		t.Errorf("planned memo = %s, want the configuration's", v)
 	}
-	created, err := s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+	created, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: nullKeyType, PriorState: null, PlannedState: plan.PlannedState, Config: s.dynamic(t, config)})
 	if err != nil {
 		t.Fatal(err)
@@ -104,7 +116,7 @@ func TestNullServerLifecycle(t *testing.T) {
 	}
 
 	// Refresh: one GET, the state unchanged.
-	read, err := s.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: nullKeyType, CurrentState: created.NewState})
+	read, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: nullKeyType, CurrentState: created.NewState})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,12 +132,12 @@ func TestNullServerLifecycle(t *testing.T) {
 	}
 	values["memo"] = attribute(t, updated, "memo")
 	proposed := tftypes.NewValue(s.objectType, values)
-	plan, err = s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+	plan, err = server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
 		TypeName: nullKeyType, PriorState: created.NewState, ProposedNewState: s.dynamic(t, proposed), Config: s.dynamic(t, updated)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	applied, err := s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+	applied, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: nullKeyType, PriorState: created.NewState, PlannedState: plan.PlannedState, Config: s.dynamic(t, updated)})
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +147,7 @@ func TestNullServerLifecycle(t *testing.T) {
 	}
 
 	// Destroy: the plan reads the last use, then request-deletion and DELETE.
-	plan, err = s.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
+	plan, err = server.PlanResourceChange(ctx, &tfprotov6.PlanResourceChangeRequest{
 		TypeName: nullKeyType, PriorState: applied.NewState, ProposedNewState: null, Config: null})
 	if err != nil {
 		t.Fatal(err)
@@ -143,7 +155,7 @@ func TestNullServerLifecycle(t *testing.T) {
 	if !s.decode(t, plan.PlannedState).IsNull() || s.calls.Load() != 6 {
 		t.Errorf("destroy plan: planned %s after %d calls in all, want null after 6", s.decode(t, plan.PlannedState), s.calls.Load())
 	}
-	destroyed, err := s.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+	destroyed, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: nullKeyType, PriorState: applied.NewState, PlannedState: null})
 	if err != nil {
 		t.Fatal(err)
@@ -188,6 +200,14 @@ func TestNullServerSchemaIsTheKeys(t *testing.T) {
 	}
 	if got, want := len(schema.Block.Attributes), len(keySchemas.ResourceSchemas["ncloudkms_key"].Block.Attributes); got != want || want == 0 {
 		t.Errorf("%d attributes, want ncloudkms_key's %d", got, want)
+	}
+	framework, err := providerserver.NewProtocol6(nullProvider{frameworkKeys: s})().GetProviderSchema(context.Background(),
+		&tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := framework.ResourceSchemas[nullKeyType]; got == nil || !got.ValueType().Equal(schema.ValueType()) || len(framework.ResourceSchemas) != 1 {
+		t.Errorf("the framework null's schemas %v, want only %s, typed as the raw server's", framework.ResourceSchemas, nullKeyType)
 	}
 }
 
