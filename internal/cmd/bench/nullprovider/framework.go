@@ -15,7 +15,7 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
 )
 
-// nullProvider is the framework provider nullkms. Alone (frameworkKeys false) it has no resource
+// nullProvider is the framework provider nullkms. Without frameworkKeys it has no resource
 // and answers every call the raw null server does not take over; with frameworkKeys it serves
 // nullkms_key itself, as frameworkKey: the framework null.
 type nullProvider struct {
