@@ -56,15 +56,23 @@ func TestProfileEnv(t *testing.T) {
 	}
 }
 
-// TestProfileEnv_nameMatchesTheProvider: profile.go, built into the provider with the benchprofile
-// tag, reads the variable the bench sets.
-func TestProfileEnv_nameMatchesTheProvider(t *testing.T) {
-	source, err := os.ReadFile(filepath.Join("..", "..", "..", "profile.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(source), `"`+cpuProfileDirEnv+`"`) || !strings.Contains(string(source), "//go:build benchprofile") {
-		t.Errorf("profile.go does not read %s behind the benchprofile tag", cpuProfileDirEnv)
+// TestBenchVariables_readWhereTheyAreUsed: the programs the bench starts read the variables it sets
+// (they are separate main packages, so the names are written in both places): profile.go, built
+// into the provider with the benchprofile tag, and the null provider.
+func TestBenchVariables_readWhereTheyAreUsed(t *testing.T) {
+	for file, fragments := range map[string][]string{
+		filepath.Join("..", "..", "..", "profile.go"): {`"` + cpuProfileDirEnv + `"`, "//go:build benchprofile"},
+		filepath.Join("nullprovider", "main.go"):      {`"` + nullLatencyEnv + `"`, `"` + nullFrameworkEnv + `"`},
+	} {
+		source, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fragment := range fragments {
+			if !strings.Contains(string(source), fragment) {
+				t.Errorf("%s lacks %s", file, fragment)
+			}
+		}
 	}
 }
 

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -118,18 +116,5 @@ func assertBalancedBraces(t *testing.T, config string) {
 	t.Helper()
 	if strings.Count(config, "{") != strings.Count(config, "}") {
 		t.Errorf("unbalanced braces:\n%s", config)
-	}
-}
-
-// TestNullProviderVariables: the null provider reads the variables the bench sets.
-func TestNullProviderVariables(t *testing.T) {
-	source, err := os.ReadFile(filepath.Join("nullprovider", "main.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, name := range []string{nullLatencyEnv, nullFrameworkEnv} {
-		if !strings.Contains(string(source), `"`+name+`"`) {
-			t.Errorf("nullprovider/main.go does not read %s", name)
-		}
 	}
 }
