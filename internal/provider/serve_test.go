@@ -39,10 +39,7 @@ func TestServe_logWorkarounds(t *testing.T) {
 func TestServe_quietSDKLoggers(t *testing.T) {
 	t.Setenv("TF_LOG_SDK_PROTO", "debug")
 	t.Setenv("TF_LOG_SDK_FRAMEWORK", "")
-	for _, name := range []string{"TF_LOG_SDK", "TF_LOG_PROVIDER_NCLOUDKMS"} {
-		t.Setenv(name, "") // restored after the test
-		os.Unsetenv(name)
-	}
+	unsetEnvForTest(t, "TF_LOG_SDK", "TF_LOG_PROVIDER_NCLOUDKMS")
 	quietSDKLoggers()
 	for name, want := range map[string]string{
 		"TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER_NCLOUDKMS": "OFF", "TF_LOG_SDK_PROTO": "debug", "TF_LOG_SDK_FRAMEWORK": "",
@@ -58,10 +55,7 @@ func TestServe_quietSDKLoggers(t *testing.T) {
 func TestServe_tuneGarbageCollector(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
-	for _, name := range []string{"GOGC", "GOMEMLIMIT"} {
-		t.Setenv(name, "") // restored after the test
-		os.Unsetenv(name)
-	}
+	unsetEnvForTest(t, "GOGC", "GOMEMLIMIT")
 	tuneGarbageCollector()
 	if percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64); percent != providerGCPercent || limit != providerMemoryLimit {
 		t.Errorf("unset: GC percent %d, memory limit %d; want %d, %d", percent, limit, providerGCPercent, providerMemoryLimit)
@@ -72,5 +66,14 @@ func TestServe_tuneGarbageCollector(t *testing.T) {
 	tuneGarbageCollector()
 	if percent, limit := debug.SetGCPercent(100), debug.SetMemoryLimit(math.MaxInt64); percent != 100 || limit != math.MaxInt64 {
 		t.Errorf("set: GC percent %d, memory limit %d; want the environment's 100 and no limit", percent, limit)
+	}
+}
+
+// unsetEnvForTest unsets the variables for the test and restores them after it (t.Setenv records them).
+func unsetEnvForTest(t *testing.T, names ...string) {
+	t.Helper()
+	for _, name := range names {
+		t.Setenv(name, "")
+		_ = os.Unsetenv(name)
 	}
 }
