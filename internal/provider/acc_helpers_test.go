@@ -197,31 +197,23 @@ func stateKeyTag(s *terraform.State) (string, error) {
 // testAccCheckApplyCalls asserts the exact calls of the step's apply, from the first mutating call on
 // ({tag} stands for the key's tag in state). Reset the journal in the step's PreConfig.
 func testAccCheckApplyCalls(m *kmsmock.Server, expected ...string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		tag, err := stateKeyTag(s)
-		if err != nil {
-			return err
-		}
-		return compareCalls("apply calls", fromFirstChange(journalCalls(m)), expandTag(tag, expected), journalCalls(m))
-	}
+	return testAccCheckJournalView(m, "apply calls", fromFirstChange, expected)
 }
 
 // testAccCheckCallsWithoutLists asserts the step's whole journal, key listings left out.
 func testAccCheckCallsWithoutLists(m *kmsmock.Server, expected ...string) resource.TestCheckFunc {
+	return testAccCheckJournalView(m, "calls (listings left out)", withoutListCalls, expected)
+}
+
+// testAccCheckJournalView compares a view of the journal with expected, whose {tag} stands for the
+// key's tag in state.
+func testAccCheckJournalView(m *kmsmock.Server, what string, view func([]string) []string, expected []string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		tag, err := stateKeyTag(s)
 		if err != nil {
 			return err
 		}
-		return compareCalls("calls (listings left out)", withoutListCalls(journalCalls(m)), expandTag(tag, expected), journalCalls(m))
-	}
-}
-
-// testAccCheckNoMutatingCalls asserts that the journal holds reads only.
-func testAccCheckNoMutatingCalls(t *testing.T, m *kmsmock.Server) {
-	t.Helper()
-	if changes := slices.DeleteFunc(journalCalls(m), func(c string) bool { return !isMutatingCall(c) }); len(changes) > 0 {
-		t.Errorf("expected no mutating call, got %q (journal %q)", changes, journalCalls(m))
+		return compareCalls(what, view(journalCalls(m)), expandTag(tag, expected), journalCalls(m))
 	}
 }
 
@@ -395,8 +387,8 @@ func requireCLIJournal(t *testing.T, m *kmsmock.Server, want ...string) {
 	}
 }
 
-// cliMutatingCalls are the journal's calls other than GET.
-func cliMutatingCalls(m *kmsmock.Server) []string {
+// mutatingCalls are the journal's calls other than GET.
+func mutatingCalls(m *kmsmock.Server) []string {
 	var out []string
 	for _, c := range journalCalls(m) {
 		if isMutatingCall(c) {
@@ -557,9 +549,10 @@ func cliPendingMockKey(t *testing.T, m *kmsmock.Server, name string) kmsmock.Key
 	return key
 }
 
+// requireNoMutatingCalls asserts that the journal holds reads only.
 func requireNoMutatingCalls(t *testing.T, m *kmsmock.Server) {
 	t.Helper()
-	if calls := cliMutatingCalls(m); len(calls) > 0 {
+	if calls := mutatingCalls(m); len(calls) > 0 {
 		t.Fatalf("mutating calls: %q (journal %q)", calls, journalCalls(m))
 	}
 }
@@ -583,9 +576,7 @@ func diagnosticSnippet(t *testing.T, res tfResult, summary string) string {
 // requireNothingChanged checks that no call changed anything and the key is as it was.
 func requireNothingChanged(t *testing.T, m *kmsmock.Server, before kmsmock.Key) {
 	t.Helper()
-	if calls := cliMutatingCalls(m); len(calls) > 0 {
-		t.Fatalf("mutating calls: %q", calls)
-	}
+	requireNoMutatingCalls(t, m)
 	cliRequireMockStatus(t, m, before.KeyTag, before.Status)
 	if n := len(m.Keys()); n != 1 {
 		t.Fatalf("the mock holds %d keys, want only %s", n, before.KeyTag)

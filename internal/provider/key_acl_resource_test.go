@@ -357,7 +357,7 @@ func TestAccKeyACL_destroyedBeforeItsKey(t *testing.T) {
 	m.ResetJournal()
 	destroy := wd.Destroy()
 	destroy.RequireSuccess(t)
-	calls := cliMutatingCalls(m)
+	calls := mutatingCalls(m)
 	keyCalls := []string{cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag)}
 	if len(calls) != 5 || !slices.Equal(calls[3:], keyCalls) {
 		t.Fatalf("mutating calls of the destroy: %q; want the ACL's and the generator's, then %q", calls, keyCalls)

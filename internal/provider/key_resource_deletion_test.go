@@ -242,9 +242,7 @@ func TestAccKeyResource_deletionProtection(t *testing.T) {
 	apply.RequireFailure(t)
 	requireCLIDiagnostics(t, apply, cliError(summaryKeyDeletionProtected, cliNoAddress))
 
-	if calls := cliMutatingCalls(m); len(calls) > 0 {
-		t.Fatalf("a protected key received mutating calls: %q", calls)
-	}
+	requireNoMutatingCalls(t, m)
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
 
 	// The two documented steps: turn protection off and apply, then destroy.
@@ -375,9 +373,7 @@ resource "ncloudkms_key" "this" {
 	apply.RequireFailure(t)
 	requireCLIDiagnostics(t, apply, cliError(summaryKeyDeletionProtected, cliKeyAddress))
 	requireCLIDetail(t, apply, "error", summaryKeyDeletionProtected, tag, `type changes from "AES256" to "ECDSA"`)
-	if calls := cliMutatingCalls(m); len(calls) > 0 {
-		t.Fatalf("mutating calls: %q", calls)
-	}
+	requireNoMutatingCalls(t, m)
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
 }
 

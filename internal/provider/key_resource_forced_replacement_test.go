@@ -230,7 +230,7 @@ func testAccForcedReplacement(t *testing.T, c replacementCase) {
 	if c.path == replacedAfterFailure {
 		calls = append(calls, cliCall("POST", newTag, "disable"))
 	}
-	if got := cliMutatingCalls(m); !slices.Equal(got, calls) {
+	if got := mutatingCalls(m); !slices.Equal(got, calls) {
 		t.Fatalf("mutating calls of the plan and apply:\n  got  %q\n  want %q", got, calls)
 	}
 }

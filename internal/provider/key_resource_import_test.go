@@ -160,7 +160,7 @@ func TestAccKeyResource_identity(t *testing.T) {
 				// An import block with identity: the plan imports the key and changes nothing.
 				PreConfig: m.ResetJournal,
 				Config:    testAccKeyResourceConfig_basic(m, "identity"),
-				Check:     func(*terraform.State) error { testAccCheckNoMutatingCalls(t, m); return nil },
+				Check:     func(*terraform.State) error { requireNoMutatingCalls(t, m); return nil },
 			},
 		},
 	})

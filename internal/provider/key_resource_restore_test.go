@@ -61,7 +61,7 @@ func TestAccKeyResource_restoreIfPendingMismatch(t *testing.T) {
 				ExpectError: errorText("Key pending deletion cannot be adopted", `its type is "RSA2048", not "AES256"`),
 			},
 			{
-				PreConfig: func() { testAccCheckNoMutatingCalls(t, m) },
+				PreConfig: func() { requireNoMutatingCalls(t, m) },
 				Config:    testAccKeyResourceConfig_withArguments(m, "mismatch", "RSA2048", "  restore_if_pending = true"),
 				Check:     testAccCheckMockKeyCount(m, 1),
 			},
@@ -130,7 +130,7 @@ func testAccKeyResourceFailedCreateSteps(t *testing.T, m *kmsmock.Server, firstT
 // testAccKeyResourceReplacesFailedCreate applies name over the tainted key: it is replaced.
 func testAccKeyResourceReplacesFailedCreate(t *testing.T, m *kmsmock.Server, name string, firstTag *string) resource.TestStep {
 	return resource.TestStep{
-		PreConfig:        func() { testAccCheckNoMutatingCalls(t, m) },
+		PreConfig:        func() { requireNoMutatingCalls(t, m) },
 		Config:           testAccKeyResourceConfig_settings(m, name, "", 0, false),
 		ConfigPlanChecks: expectKeyAction(plancheck.ResourceActionDestroyBeforeCreate),
 		ConfigStateChecks: []statecheck.StateCheck{

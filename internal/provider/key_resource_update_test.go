@@ -165,7 +165,7 @@ func TestAccKeyResource_rotationOnDisabledKey(t *testing.T) {
 				ExpectError: errorText("Automatic rotation needs an enabled key", "rotation_period_days = 30", "Set enabled = true"),
 			},
 			{
-				PreConfig: func() { testAccCheckNoMutatingCalls(t, m) },
+				PreConfig: func() { requireNoMutatingCalls(t, m) },
 				Config:    testAccKeyResourceConfig_settings(m, "sleeping", "", 0, false),
 				PlanOnly:  true,
 			},

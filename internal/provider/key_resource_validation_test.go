@@ -40,7 +40,7 @@ func TestAccKeyResource_invalidAttributes(t *testing.T) {
 		})
 	}
 	steps = append(steps, resource.TestStep{
-		PreConfig:          func() { testAccCheckNoMutatingCalls(t, m) },
+		PreConfig:          func() { requireNoMutatingCalls(t, m) },
 		Config:             testAccKeyResourceConfig_basic(m, "ok-key"),
 		PlanOnly:           true,
 		ExpectNonEmptyPlan: true,

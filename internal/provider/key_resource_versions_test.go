@@ -137,7 +137,7 @@ func TestAccKeyResource_rotationTriggersNeedEnabledKey(t *testing.T) {
 				ExpectError: errorText("Key rotation needs an enabled key", "rotates only an enabled key"),
 			},
 			{
-				PreConfig: func() { testAccCheckNoMutatingCalls(t, m) },
+				PreConfig: func() { requireNoMutatingCalls(t, m) },
 				// Enabling it in the same apply rotates it.
 				Config:            testAccKeyVersionsConfig(m, "b", "", ""),
 				ConfigStateChecks: []statecheck.StateCheck{expectKeyValue("current_version", knownvalue.Int64Exact(2))},
@@ -226,7 +226,7 @@ func TestAccKeyResource_disabledVersionsWarning(t *testing.T) {
 	requireCLIDetail(t, plan, "warning", summaryKeyVersionWillBeDisabled, "version 1 of key", tag, "cannot be decrypted")
 	m.ResetJournal()
 	wd.Apply().RequireSuccess(t)
-	if got := cliMutatingCalls(m); !slices.Equal(got, []string{cliCall("POST", tag, "versions", "1", "disable")}) {
+	if got := mutatingCalls(m); !slices.Equal(got, []string{cliCall("POST", tag, "versions", "1", "disable")}) {
 		t.Fatalf("mutating calls %q, want the disable of version 1", got)
 	}
 	if versions, _ := m.KeyVersions(tag); versions[0].Status != kmsapi.StatusDisable {

@@ -74,7 +74,7 @@ func TestAccKeyTokenGenerator_basic(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccGeneratorAddress, tfjsonpath.New("issued_token_count"), knownvalue.Int64Exact(1)),
 				},
-				Check: func(*terraform.State) error { testAccCheckNoMutatingCalls(t, m); return nil },
+				Check: func(*terraform.State) error { requireNoMutatingCalls(t, m); return nil },
 			},
 			{ResourceName: testAccGeneratorAddress, ImportState: true, ImportStateVerify: true},
 			{
@@ -267,9 +267,7 @@ func testAccGeneratorRevocation(t *testing.T, c generatorCase) {
 	}
 	if slices.ContainsFunc(want, func(d cliDiag) bool { return d.Severity == "error" }) {
 		plan.RequireFailure(t)
-		if calls := cliMutatingCalls(m); len(calls) > 0 {
-			t.Fatalf("a failed plan changed something: %q", calls)
-		}
+		requireNoMutatingCalls(t, m)
 		requireTokenAuthorises(t, m, tag, set.AccessToken)
 		return
 	}
@@ -284,9 +282,7 @@ func testAccGeneratorRevocation(t *testing.T, c generatorCase) {
 			summary = summaryKeyTokenRevocationProtected
 		}
 		requireCLIDiagnostics(t, apply, cliError(summary, cliNoAddress))
-		if calls := cliMutatingCalls(m); len(calls) > 0 {
-			t.Fatalf("an unannounced removal changed something: %q", calls)
-		}
+		requireNoMutatingCalls(t, m)
 		requireTokenAuthorises(t, m, tag, set.AccessToken)
 		run := runGate(t, gateScript(t), plan.Stdout, false)
 		if want := "BLOCKED: " + cliGeneratorAddress + " is replaced"; run.ExitCode != 1 || !strings.Contains(run.Output, want) {
@@ -295,7 +291,7 @@ func testAccGeneratorRevocation(t *testing.T, c generatorCase) {
 		return
 	}
 	apply.RequireSuccess(t)
-	if got, want := cliMutatingCalls(m), c.calls(tag, otherTag); !slices.Equal(got, want) {
+	if got, want := mutatingCalls(m), c.calls(tag, otherTag); !slices.Equal(got, want) {
 		t.Fatalf("mutating calls of the apply:\n  got  %q\n  want %q", got, want)
 	}
 	requireTokenRefused(t, m, tag, set.AccessToken)
@@ -349,9 +345,7 @@ func TestAccKeyTokenGenerator_regenerationDiagnostics(t *testing.T) {
 	apply = wd.Apply()
 	apply.RequireSuccess(t)
 	requireCLIDiagnostics(t, apply)
-	if calls := cliMutatingCalls(m); len(calls) > 0 {
-		t.Fatalf("a change of deletion_protection made calls: %q", calls)
-	}
+	requireNoMutatingCalls(t, m)
 }
 
 // TestAccKeyTokenGenerator_deletedOutside: a generator deleted outside Terraform leaves the state
@@ -374,7 +368,7 @@ func TestAccKeyTokenGenerator_deletedOutside(t *testing.T) {
 	}
 	m.ResetJournal()
 	wd.Apply().RequireSuccess(t)
-	if got, want := cliMutatingCalls(m), []string{cliCall("POST", tag, "token-generator")}; !slices.Equal(got, want) {
+	if got, want := mutatingCalls(m), []string{cliCall("POST", tag, "token-generator")}; !slices.Equal(got, want) {
 		t.Fatalf("mutating calls: got %q, want %q", got, want)
 	}
 }
@@ -408,9 +402,7 @@ func TestAccKeyTokenGenerator_keyHasOne(t *testing.T) {
 			t.Fatalf("plan -refresh=%t: want %q on %s or %q on the other resource:\n%s", refresh, summaryKeyTokenGeneratorClaimedTwice,
 				cliGeneratorAddress, summaryKeyTokenGeneratorExists, plan.describe())
 		}
-		if calls := cliMutatingCalls(m); len(calls) > 0 {
-			t.Fatalf("a failed plan changed something: %q", calls)
-		}
+		requireNoMutatingCalls(t, m)
 	}
 	if after, _ := m.TokenGenerator(tag); after.TokenGeneratorID != before.TokenGeneratorID {
 		t.Fatal("the existing generator was replaced")
