@@ -7,8 +7,12 @@
 #   ${NCLOUDKMS_CLI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-ncloudkms}/<name>-<version>/<name>
 #
 #   terraform VERSION  the `terraform` on PATH when it reports VERSION; else the cached build; else, for
-#                      versions `go install` can build (1.5.x and older: later ones have replace
-#                      directives), `go install github.com/hashicorp/terraform@vVERSION` (about 4 minutes).
+#                      1.5.x and older, `go install github.com/hashicorp/terraform@vVERSION` (about 4
+#                      minutes); for 1.6 and later, a build of its module source (about 5 minutes) once the
+#                      nested-module remote-state backends and internal/legacy are dropped: go.mod replaces
+#                      them with folders the module zip does not hold, and only the backend table of
+#                      internal/backend/init/init.go imports them. The build keeps the local, http, inmem,
+#                      remote and cloud backends, which is all the tests use.
 #   tofu VERSION       the cached build; else OpenTofu's module source from the Go module proxy, copied to
 #                      a writable folder and built with `go build ./cmd/tofu` (about 6 minutes; `go install`
 #                      refuses it for its replace directive).
@@ -48,9 +52,8 @@ fi
 
 if [ "$name" = terraform ]; then
   IFS=. read -r major minor _ <<<"$version"
-  if [ "$major" != 1 ] || [ "$minor" -gt 5 ]; then
-    echo "ensure-cli: Terraform $version is not on PATH and cannot be built from the Go module proxy" \
-      "(its go.mod has replace directives); install it and put it on PATH" >&2
+  if [ "$major" != 1 ]; then
+    echo "ensure-cli: Terraform $version is not on PATH, and only 1.x can be built here" >&2
     exit 3
   fi
 fi
@@ -70,9 +73,33 @@ tmp=$(mktemp -d "$cache/.build-$name-$version.XXXXXX")
 trap 'chmod -R u+w "$tmp" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 started=$(date +%s)
 export GOFLAGS=-buildvcs=false
-if [ "$name" = terraform ]; then
+if [ "$name" = terraform ] && [ "$minor" -le 5 ]; then
   echo "ensure-cli: building Terraform $version with go install into $dir (about 4 minutes, once per machine)" >&2
   GOBIN="$tmp/out" go install "github.com/hashicorp/terraform@v$version" >&2
+elif [ "$name" = terraform ]; then
+  echo "ensure-cli: building Terraform $version from its module source into $dir (about 5 minutes, once per machine)" >&2
+  src=$(cd "$tmp" && go mod download -json "github.com/hashicorp/terraform@v$version" | jq -r .Dir)
+  [ -d "$src" ] || { echo "ensure-cli: go mod download gave no source folder for Terraform $version" >&2; exit 1; }
+  cp -R "$src" "$tmp/src"
+  chmod -R u+w "$tmp/src"
+  (
+    cd "$tmp/src"
+    nested=$(sed -n 's/^replace \(github.com\/hashicorp\/terraform\/internal\/[^ ]*\) => \.\/.*/\1/p' go.mod)
+    [ -n "$nested" ] || { echo "ensure-cli: no nested-module replace lines in Terraform $version's go.mod" >&2; exit 1; }
+    edits=()
+    for module in $nested; do
+      edits+=("-dropreplace=$module" "-droprequire=$module")
+      alias=$(sed -n "s|^[[:space:]]*\([A-Za-z0-9_]*\) \"$module\"\$|\1|p" internal/backend/init/init.go)
+      [ -z "$alias" ] && continue # internal/legacy: imported by no package the build needs
+      # Drop the import line and the backend table's entry that calls alias.New.
+      sed -i -e "\|^[[:space:]]*$alias \"$module\"\$|d" -e "/[[:space:]]$alias\.New(/d" internal/backend/init/init.go
+    done
+    go mod edit "${edits[@]}"
+    # version.dev=no is how Terraform's own release build drops the "-dev" suffix from the version.
+    go build -trimpath -ldflags "-X github.com/hashicorp/terraform/version.dev=no" -o "$tmp/out/terraform" .
+  ) >&2
+  chmod -R u+w "$tmp/src"
+  rm -rf "$tmp/src"
 else
   echo "ensure-cli: building OpenTofu $version from its module source into $dir (about 6 minutes, once per machine)" >&2
   src=$(cd "$tmp" && go mod download -json "github.com/opentofu/opentofu@v$version" | jq -r .Dir)

@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # The tests on every CLI the provider is proven on, one leg per CLI:
 #
-#   1. Terraform 1.11.4 when it is on PATH (else the CLI `make test` uses): every test of the module,
-#      unit and acceptance, exactly as `make test` runs them;
-#   2. Terraform 1.5.7: the acceptance tests (TestAcc*);
-#   3. OpenTofu 1.12.6: the acceptance tests, with TF_ACC_PROVIDER_HOST=registry.opentofu.org.
+#   1. Terraform 1.16.4 (make test's CLI when it has it): every test of the module, unit and acceptance,
+#      exactly as `make test` runs them;
+#   2. Terraform 1.11.4: the acceptance tests (TestAcc*);
+#   3. Terraform 1.5.7: the acceptance tests;
+#   4. OpenTofu 1.12.6: the acceptance tests, with TF_ACC_PROVIDER_HOST=registry.opentofu.org.
 #
-# The CLIs come from scripts/ensure-cli.sh, which builds a missing one once per machine into a cache
-# outside the clone. Every leg sets TF_ACC_TOFU_PATH, so the OpenTofu gate test compares each
-# Terraform with OpenTofu. A leg whose CLI is the same version as an earlier leg's is not run again.
+# The CLIs come from scripts/ensure-cli.sh, which takes a CLI of that exact version from PATH or builds it
+# once per machine into a cache outside the clone. Every leg sets TF_ACC_TOFU_PATH, so the OpenTofu gate
+# test compares each Terraform with OpenTofu. A leg whose CLI is the same version as an earlier leg's is
+# not run again.
 #
 # Each leg prints its time and a summary line with its pass, fail and skip counts, then the tests it
-# skipped with their reasons; the last line adds the legs up. Exits non-zero when any test failed.
-# The first leg runs alone; the others run MATRIX_JOBS at a time (default 2; 1 runs them one by one).
-# The `go test -json` output of each leg is kept under MATRIX_LOG_DIR (default: a new temporary folder).
-#   MATRIX_LEGS   legs to run, by name (default "terraform-1.11.4 terraform-1.5.7 tofu-1.12.6")
+# skipped with their reasons and its ten slowest tests; the last line adds the legs up. Exits non-zero
+# when any test failed. The first leg runs alone; the others run MATRIX_JOBS at a time (default 2; 1 runs
+# them one by one). The `go test -json` output of each leg is kept under MATRIX_LOG_DIR (default: a new
+# temporary folder).
+#   MATRIX_LEGS   legs to run, by name (default "terraform-1.16.4 terraform-1.11.4 terraform-1.5.7 tofu-1.12.6")
 #   MATRIX_SKIPS  1 (default) lists every skipped test with its reason; 0 prints only the counts
 #   MATRIX_RUN    a go test -run pattern for every leg, on ./internal/provider/ only (e.g. TestAccGuide)
 set -euo pipefail
@@ -23,16 +26,13 @@ cd "$root"
 export CHECKPOINT_DISABLE=1 GOFLAGS=${GOFLAGS:--buildvcs=false}
 unset TF_ACC_PROVIDER_HOST TF_ACC_PROVIDER_NAMESPACE TF_ACC_TERRAFORM_VERSION
 
-legs=${MATRIX_LEGS:-terraform-1.11.4 terraform-1.5.7 tofu-1.12.6}
+legs=${MATRIX_LEGS:-terraform-1.16.4 terraform-1.11.4 terraform-1.5.7 tofu-1.12.6}
 log_dir=${MATRIX_LOG_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/ncloudkms-matrix.XXXXXX")}
 mkdir -p "$log_dir"
 
 # cli_for LEG: the path of the leg's CLI (building it when needed).
 cli_for() {
   case $1 in
-    terraform-1.11.4)
-      # On PATH when it is that version; otherwise the CLI make test falls back to.
-      "$root/scripts/ensure-cli.sh" terraform 1.11.4 --no-build 2>/dev/null || "$root/scripts/ensure-terraform.sh" ;;
     terraform-*) "$root/scripts/ensure-cli.sh" terraform "${1#terraform-}" ;;
     tofu-*) "$root/scripts/ensure-cli.sh" tofu "${1#tofu-}" ;;
     *) echo "testacc-matrix: unknown leg $1" >&2; return 2 ;;
@@ -70,6 +70,14 @@ skip_reasons() {
       .[$e.Test] += [$e.Output])) as $out
     | .[] | select(.Test != null and .Action == "skip" and (.Test | contains("/") | not))
     | "\(.Test): " + ([$out[.Test][]? | select(test("^\\s+\\S+\\.go:[0-9]+: ")) | sub("^\\s+\\S+\\.go:[0-9]+: "; "") | rtrimstr("\n")] | join(" / "))
+  ' "$1"
+}
+
+# slowest FILE: the ten slowest top-level tests of a go test -json log, "12.3s TestX", slowest first.
+slowest() {
+  jq -rs '
+    [.[] | select(.Test != null and (.Test | contains("/") | not) and (.Action == "pass" or .Action == "fail"))]
+    | sort_by(-.Elapsed) | .[:10][] | "\(.Elapsed)s \(.Test)"
   ' "$1"
 }
 
@@ -121,6 +129,9 @@ run_leg() {
   if [ "${MATRIX_SKIPS:-1}" = 1 ] && [ "$skipped" != 0 ]; then
     skip_reasons "$log" | sed 's/^/    skipped /'
   fi
+  echo "  the ten slowest tests on $name:"
+  slowest "$log" | sed 's/^/    /'
+
   echo "$passed $failed $skipped" >"$log_dir/$leg.counts"
 }
 

@@ -49,6 +49,14 @@ var (
 		Terraform: "1.11", OpenTofu: "1.11"}
 	featureResourceIdentity = cliFeature{Name: "Resource identity and `import` by identity",
 		Terraform: "1.12", OpenTofu: "1.12"}
+	featureListResources = cliFeature{Name: "List resources and `terraform query` (`ncloudkms_key`, `ncloudkms_key_token_generator`, `ncloudkms_key_acl`)",
+		Terraform: "1.14"}
+	featureActions = cliFeature{Name: "Actions (`ncloudkms_rotate_key`, `ncloudkms_cancel_key_deletion`) and `action_trigger`",
+		Terraform: "1.14"}
+	featureActionDestroyEvents = cliFeature{Name: "Action triggers on destroy (`before_destroy`, `after_destroy`)",
+		Terraform: "1.16"}
+	featureLifecycleDestroyFalse = cliFeature{Name: "`lifecycle { destroy = false }` (forget instead of destroy)",
+		Terraform: "1.16", OpenTofu: "1.12"}
 )
 
 // cliFeatures is the table, in the README's order.
@@ -62,6 +70,10 @@ var cliFeatures = []cliFeature{
 	featureEphemeralResources,
 	featureWriteOnlyArguments,
 	featureResourceIdentity,
+	featureListResources,
+	featureActions,
+	featureActionDestroyEvents,
+	featureLifecycleDestroyFalse,
 }
 
 // skipReason names the feature, what it needs and the CLI that lacks it, e.g. "`removed` blocks
