@@ -487,6 +487,10 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
 	defer cancel()
 	state.copyStateOnlyAttributes(plan)
+	if plan.DisabledVersions.IsNull() {
+		// Unset: Terraform stops managing version states and leaves them as they are, with no call.
+		state.DisabledVersions = plan.DisabledVersions
+	}
 	rotate := rotationTriggered(state.RotationTriggers, plan.RotationTriggers)
 	state.RotationTriggers = plan.RotationTriggers
 

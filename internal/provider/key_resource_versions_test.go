@@ -206,6 +206,44 @@ func TestAccKeyResource_disabledVersions(t *testing.T) {
 	})
 }
 
+// TestAccKeyResource_disabledVersionsUnset: removing disabled_versions from the configuration stops
+// managing version states and leaves them as they are: the plan updates only the attribute, with no
+// diagnostic, the apply makes no call, the version stays disabled, and the next plan is empty.
+func TestAccKeyResource_disabledVersionsUnset(t *testing.T) {
+	m := testAccMock(t)
+	var tag string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
+		Steps: []resource.TestStep{
+			{Config: testAccKeyVersionsConfig(m, "1", "[]", ""), Check: testAccCaptureKeyTag(&tag)},
+			{
+				Config:            testAccKeyVersionsConfig(m, "2", "[1]", ""),
+				ConfigStateChecks: []statecheck.StateCheck{expectVersions(false, true)},
+			},
+			{
+				PreConfig: m.ResetJournal,
+				Config:    testAccKeyVersionsConfig(m, "2", "", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccKeyAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(testAccKeyAddress, tfjsonpath.New("disabled_versions"), knownvalue.Null()),
+					plancheck.ExpectKnownValue(testAccKeyAddress, tfjsonpath.New("current_version"), knownvalue.Int64Exact(2)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectKeyValue("disabled_versions", knownvalue.Null()),
+					expectVersions(false, true), // version 1 is still disabled
+				},
+				Check: testAccCheckApplyCalls(m), // no call that changes anything
+			},
+			{
+				Config: testAccKeyVersionsConfig(m, "2", "", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccKeyAddress, plancheck.ResourceActionNoop),
+				}},
+			},
+		},
+	})
+}
+
 // TestAccKeyResource_disabledVersionsWarning: a plan that disables a version warns, on the
 // resource's address, that data under it cannot be decrypted until it is enabled again.
 func TestAccKeyResource_disabledVersionsWarning(t *testing.T) {
