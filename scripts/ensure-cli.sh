@@ -94,6 +94,9 @@ elif [ "$name" = terraform ]; then
       # Drop the import line and the backend table's entry that calls alias.New.
       sed -i -e "\|^[[:space:]]*$alias \"$module\"\$|d" -e "/[[:space:]]$alias\.New(/d" internal/backend/init/init.go
     done
+    # Go 1.24 removed the tlskyber setting (its key exchange is gone), and the go command now refuses
+    # a go.mod that names it (Terraform 1.11 does).
+    if grep -q '^godebug tlskyber=' go.mod; then edits+=("-dropgodebug=tlskyber"); fi
     go mod edit "${edits[@]}"
     # version.dev=no is how Terraform's own release build drops the "-dev" suffix from the version.
     go build -trimpath -ldflags "-X github.com/hashicorp/terraform/version.dev=no" -o "$tmp/out/terraform" .

@@ -34,6 +34,7 @@ const (
 	summaryKeyFinalDeleteRefused    = "Key final delete refused"
 	summaryKeyNameCheckFailed       = "Key name check failed"
 	summaryKeyRemovalNotAnnounced   = "Key removal was not announced by the plan"
+	summaryReplacedKeyHoldsName     = "Key name still held by the replaced key"
 )
 
 // removedBlockHowTo is the removed block that makes Terraform forget a resource without destroying it.
@@ -90,6 +91,8 @@ type removal struct {
 	NewPolicy string
 	// LastUse is the line about the key's last use that ends a deletion's detail (key_last_use.go).
 	LastUse string
+	// KeepsName: the new key of a replacement has the current key's name.
+	KeepsName bool
 }
 
 func (rm removal) lastUseNote() string {
@@ -143,6 +146,23 @@ func (rm removal) avoidReplacement() string {
 	return " To keep the current key, revert the change that forces the replacement."
 }
 
+// forgetNote says, on a replacement, what happens instead under lifecycle { destroy = false }: Terraform
+// decides that on its own and never tells the provider (terraform node_resource_abstract_instance.go,
+// resourceLifecycleForget; OpenTofu shouldSkipDestroy), so the warning cannot know which applies.
+func (rm removal) forgetNote() string {
+	if !rm.isReplacement() {
+		return ""
+	}
+	note := fmt.Sprintf("\n\nUnless this resource has lifecycle { destroy = false } (Terraform 1.16+, OpenTofu 1.12+), "+
+		"which Terraform does not tell the provider: then Terraform only forgets key %s, without any API call, and the key "+
+		"keeps existing (and being billed) outside Terraform.", rm.Key)
+	if rm.KeepsName {
+		note += fmt.Sprintf(" The new key has the same name, which the forgotten key keeps, so its create then fails "+
+			"before changing anything, and says how to bring key %s back under Terraform.", rm.Key)
+	}
+	return note
+}
+
 // deleteWarningDetail explains deletion_policy = "DELETE".
 func deleteWarningDetail(rm removal) string {
 	what := fmt.Sprintf("Key %s will be deleted for ever in this apply, because %s and its deletion_policy is \"DELETE\". ",
@@ -158,7 +178,7 @@ func deleteWarningDetail(rm removal) string {
 		"To keep a way back, set deletion_policy = \"SCHEDULE\" (NCloud deletes the key 72 hours after the request, " +
 		"and the deletion can be cancelled until then) or \"ABANDON\" (Terraform only forgets the key), apply that change, " +
 		"and only then remove the key; or set deletion_protection = true to block its removal." + rm.avoidReplacement() + rm.policyNote() +
-		rm.lastUseNote()
+		rm.forgetNote() + rm.lastUseNote()
 }
 
 // scheduleWarningDetail explains deletion_policy = "SCHEDULE"; goneAround is the date when
@@ -179,7 +199,7 @@ func scheduleWarningDetail(rm removal, goneAround time.Time) string {
 		"Until then the deletion can be cancelled: with \"cancel deletion\" in the NCloud console or the API, or by bringing " +
 		"the key back under Terraform (terraform import <address> " + rm.Key.Tag + ", or an import block with that id) " +
 		"and applying, which restores it. To keep the key now, do not remove it, or set deletion_protection = true." +
-		rm.avoidReplacement() + rm.policyNote() + rm.lastUseNote()
+		rm.avoidReplacement() + rm.policyNote() + rm.forgetNote() + rm.lastUseNote()
 }
 
 // abandonWarningDetail explains deletion_policy = "ABANDON".
@@ -249,6 +269,23 @@ func removalNotAnnouncedDetail(key keyRef) string {
 		"another name: the plan recognises a tainted key by its name, so it could not say what happens to it. Keep the "+
 		"key's name in the plan that replaces it (the plan then says what its deletion_policy does), or run terraform "+
 		"untaint <address> to keep the key.", key)
+}
+
+// replacedKeyHoldsNameDetail explains a create refused because the key it replaces still exists and
+// holds the name: the apply removed that key from the state without deleting it.
+func replacedKeyHoldsNameDetail(key keyRef) string {
+	return fmt.Sprintf("Key %s, which this resource managed and this apply replaces, still exists and holds the name %q, "+
+		"so the new key cannot be created: nothing was created or changed. Terraform did not delete the key, although "+
+		"the plan said what its deletion_policy would do: either the resource has lifecycle { destroy = false }, so "+
+		"Terraform only removed key %s from the state, or it has create_before_destroy = true, so Terraform deletes the "+
+		"key only after its replacement exists, which one name cannot allow.\n\n"+
+		"Under destroy = false, key %s is no longer managed by Terraform. To bring it back, run\n\n"+
+		"  terraform import <address> %s\n\n"+
+		"with <address> this resource's address, which Terraform prints with this error (or use an import block with "+
+		"id = %q). Then keep the key by reverting the change that forces the replacement, keep "+
+		"both keys by giving the new one another name, or replace it for real by removing destroy = false (the plan then "+
+		"says what its deletion_policy does).",
+		key, key.Name, key, key, key.Tag, key.Tag)
 }
 
 // restoreWarningDetail explains that applying a configured key found REVOKE cancels its deletion.

@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -122,4 +124,26 @@ func decodeObservedKeyState(raw []byte) (replacedKey, bool) {
 		CreatedAt:          st.CreatedAt,
 		GuardWindow:        st.GuardWindow,
 	}, true
+}
+
+// replacedKeyHoldingName finds, right before a create, the key of this configuration's state that
+// still holds the planned name: the key this create replaces, which the apply removed from the state
+// without deleting it. Terraform does that under lifecycle { destroy = false } (it forgets the old
+// object, then creates; the provider is told neither), and under create_before_destroy (it deletes
+// the old object only after the create). Delete forgets the keys it removes, so a replacement that
+// deleted its key makes no call here. nil when no such key exists (or it cannot be read: the create
+// then meets the API's own answer).
+func (r *keyResource) replacedKeyHoldingName(ctx context.Context, client *kmsapi.Client, plan keyResourceModel) *kmsapi.Key {
+	name := plan.Name.ValueString()
+	for _, known := range r.stateKeys().Matching(func(k replacedKey) bool { return strings.EqualFold(k.Name, name) }) {
+		current, err := client.GetKey(ctx, known.Tag)
+		if err != nil || !strings.EqualFold(current.KeyName, name) {
+			continue
+		}
+		if current.Status == kmsapi.StatusRevoke && plan.RestoreIfPending.ValueBool() {
+			continue // restore_if_pending adopts it
+		}
+		return current
+	}
+	return nil
 }

@@ -287,6 +287,10 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	ctx, finish := finishDespiteStop(ctx, stopGracePeriod)
 	defer finish()
 
+	if held := r.replacedKeyHoldingName(ctx, client, plan); held != nil {
+		resp.Diagnostics.AddError(summaryReplacedKeyHoldsName, replacedKeyHoldsNameDetail(keyRefOf(*held)))
+		return
+	}
 	if plan.RestoreIfPending.ValueBool() {
 		existing, err := client.FindKeyByName(ctx, plan.Name.ValueString())
 		if err != nil {
@@ -656,6 +660,11 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		resp.Diagnostics.AddError(summaryKeyRemovalNotAnnounced, removalNotAnnouncedDetail(key))
 		return
 	}
+	defer func() {
+		if !resp.Diagnostics.HasError() {
+			r.stateKeys().Forget(key.Tag) // the key left the state: a create of its name replaces nothing
+		}
+	}()
 	policy := deletionPolicyOf(state.DeletionPolicy)
 	if policy == deletionPolicyAbandon {
 		return

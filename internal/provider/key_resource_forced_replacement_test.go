@@ -36,6 +36,7 @@ type replacementCase struct {
 	policy  string // a deletion_policy, or protectedPolicy (DELETE with deletion_protection = true)
 	rename  bool
 	refresh bool
+	forget  bool // lifecycle { destroy = false } (key_resource_forget_test.go)
 }
 
 func (c replacementCase) name() string {
@@ -45,6 +46,9 @@ func (c replacementCase) name() string {
 	}
 	if !c.refresh {
 		name += "/refresh=false"
+	}
+	if c.forget {
+		name += "/destroy=false"
 	}
 	return name
 }
@@ -72,9 +76,16 @@ func (c replacementCase) config(m *kmsmock.Server, second bool) string {
 		lines = append(lines, "  enabled = false")
 	}
 	config := testAccProviderConfig(m)
+	var lifecycle []string
 	if c.path == replacedByTrigger {
-		lines = append(lines, "  lifecycle {\n    replace_triggered_by = [terraform_data.trigger]\n  }")
+		lifecycle = append(lifecycle, "    replace_triggered_by = [terraform_data.trigger]")
 		config += fmt.Sprintf("\nresource \"terraform_data\" \"trigger\" {\n  input = %q\n}\n", trigger)
+	}
+	if c.forget {
+		lifecycle = append(lifecycle, "    destroy = false")
+	}
+	if len(lifecycle) > 0 {
+		lines = append(lines, "  lifecycle {\n"+strings.Join(lifecycle, "\n")+"\n  }")
 	}
 	return config + fmt.Sprintf(`
 resource "ncloudkms_key" "this" {
@@ -152,17 +163,23 @@ func TestAccKeyResource_forcedReplacement(t *testing.T) {
 			}
 		}
 	}
+	runReplacementCases(t, cases, testAccForcedReplacement)
+}
+
+// runReplacementCases runs each case as a parallel subtest named after it.
+func runReplacementCases(t *testing.T, cases []replacementCase, run func(*testing.T, replacementCase)) {
 	for _, c := range cases {
 		t.Run(c.name(), func(t *testing.T) {
 			t.Parallel()
-			testAccForcedReplacement(t, c)
+			run(t, c)
 		})
 	}
 }
 
-func testAccForcedReplacement(t *testing.T, c replacementCase) {
-	m := testAccMock(t)
-	wd := newTFWorkdir(t)
+// setUpReplacement creates the case's key (a create that stops part-way for a tainted create) and
+// taints it for the taint path; it returns the key's tag and the mock's record of it.
+func setUpReplacement(t *testing.T, wd *tfWorkdir, m *kmsmock.Server, c replacementCase) (string, kmsmock.Key) {
+	t.Helper()
 	wd.SetConfig(c.config(m, false))
 	if c.path == replacedAfterFailure {
 		m.InjectFault(kmsmock.Fault{Method: http.MethodPost, PathSuffix: "/disable", Status: http.StatusForbidden})
@@ -172,22 +189,34 @@ func testAccForcedReplacement(t *testing.T, c replacementCase) {
 	} else {
 		wd.Apply().RequireSuccess(t)
 	}
-	oldTag := cliStateKeyTag(t, wd, cliKeyAddress)
-	oldKey, _ := m.Key(oldTag)
+	tag := cliStateKeyTag(t, wd, cliKeyAddress)
+	key, _ := m.Key(tag)
 	if c.path == replacedByTaint {
 		if res := wd.Taint(cliKeyAddress); res.Failed() {
 			t.Fatalf("terraform taint failed:\n%s\n%s", res.Stdout, res.Stderr)
 		}
 	}
+	return tag, key
+}
 
-	wd.SetConfig(c.config(m, true))
+// planOptions saves the plan to tfplan, with the case's refresh and, on the -replace path, -replace.
+func (c replacementCase) planOptions() []tfexec.PlanOption {
 	options := []tfexec.PlanOption{tfexec.Out("tfplan"), tfexec.Refresh(c.refresh)}
 	if c.path == replacedByRequest {
 		options = append(options, tfexec.Replace(cliKeyAddress))
 	}
+	return options
+}
+
+func testAccForcedReplacement(t *testing.T, c replacementCase) {
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	oldTag, oldKey := setUpReplacement(t, wd, m, c)
+
+	wd.SetConfig(c.config(m, true))
 	m.ResetJournal()
 	want := c.expected()
-	plan := wd.Plan(options...)
+	plan := wd.Plan(c.planOptions()...)
 	requireCLIDiagnostics(t, plan, want.planDiags...)
 	if want.planFails() {
 		plan.RequireFailure(t)

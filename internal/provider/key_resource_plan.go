@@ -226,6 +226,7 @@ func (r *keyResource) announceRemoval(ctx context.Context, current replacedKey, 
 			rm.NewPolicy = planned.DeletionPolicy.ValueString()
 		}
 		protected = protected || planned.DeletionProtection.ValueBool()
+		rm.KeepsName = !planned.Name.IsUnknown() && strings.EqualFold(planned.Name.ValueString(), current.Name)
 	}
 	if protected {
 		diags.AddError(summaryKeyDeletionProtected, protectionErrorDetail(rm))

@@ -184,6 +184,9 @@ func (p *ncloudKMSProvider) ValidateConfig(ctx context.Context, req provider.Val
 // Configure builds the one client of this provider process. While any setting is unknown
 // (it depends on a resource not yet created) it hands out no client, so nothing calls the API.
 func (p *ncloudKMSProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	// Configure starts a graph walk, which in Terraform is a provider process of its own (state_records.go).
+	p.stateKeys.Reset()
+	p.stateGenerators.Reset()
 	var config providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {

@@ -9,10 +9,11 @@ import (
 )
 
 // stateRecords is every object of one resource type of this configuration's state that this
-// provider process has seen, by lower-case key tag. It lives as long as the process, which is one
-// Terraform command. Terraform plans the replacement of a tainted object as a bare create (DESIGN.md
-// "Every path to a replacement"); these records let that create learn what it replaces:
-// key_replacement.go for ncloudkms_key, key_token_generator_resource_plan.go for the token generator.
+// provider process has seen in the current graph walk (Reset), by lower-case key tag. Terraform plans
+// the replacement of a tainted object as a bare create (DESIGN.md "Every path to a replacement"); these
+// records let that create learn what it replaces (key_replacement.go for ncloudkms_key,
+// key_token_generator_resource_plan.go for the token generator), and a create whose name a forgotten
+// key keeps learn that it would fail (DESIGN.md "Forget instead of destroy").
 type stateRecords[T any] struct {
 	tagOf  func(T) string
 	decode func(raw []byte) (T, bool) // a raw state, as UpgradeResourceState shows it
@@ -57,6 +58,34 @@ func (s *stateRecords[T]) Forget(tag string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.entries, strings.ToLower(tag))
+}
+
+// Reset forgets every record. Terraform runs a provider process per graph walk (plan, apply), and
+// Configure starts each walk; a provider served in one process for every walk of a command (tests,
+// TF_REATTACH_PROVIDERS) calls Reset there, so that an apply knows only what its own walk showed it.
+func (s *stateRecords[T]) Reset() {
+	if s == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.entries)
+}
+
+// Matching returns the records for which match is true.
+func (s *stateRecords[T]) Matching(match func(T) bool) []T {
+	if s == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []T
+	for _, entry := range s.entries {
+		if match(entry.value) {
+			out = append(out, entry.value)
+		}
+	}
+	return out
 }
 
 // ObserveRawState records the object of a raw state (the JSON of UpgradeResourceState).

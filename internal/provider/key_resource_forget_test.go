@@ -1,0 +1,237 @@
+package provider
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+)
+
+// lifecycle { destroy = false } (DESIGN.md "Forget instead of destroy"): Terraform forgets the key
+// instead of destroying it and does not tell the provider. A destroy does not call the provider at
+// all, so nothing may claim a deletion; a replacement calls it as for a real one, so every removal
+// warning says what destroy = false does instead, and an apply whose forgotten key still holds the
+// new key's name fails before any call that changes anything, naming the key and how to import it.
+
+// forgetWorkdir is a mock and a working directory on a CLI that has lifecycle { destroy = false }.
+func forgetWorkdir(t *testing.T) (*kmsmock.Server, *tfWorkdir) {
+	t.Helper()
+	m := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SkipWithout(featureLifecycleDestroyFalse)
+	return m, wd
+}
+
+// forgetConfig is one key named name with deletion_policy and lifecycle { destroy = false }.
+func forgetConfig(m *kmsmock.Server, name, policy string) string {
+	return cliKeyConfig(m, name, "  deletion_policy = \""+policy+"\"\n  lifecycle {\n    destroy = false\n  }")
+}
+
+// TestAccKeyResource_destroyFalseDestroy: terraform destroy of a key with destroy = false forgets
+// it: the plan's action is forget, no diagnostic claims a deletion, and no call changes anything;
+// with -refresh=false no call is made at all.
+func TestAccKeyResource_destroyFalseDestroy(t *testing.T) {
+	for _, refresh := range []bool{true, false} {
+		t.Run(map[bool]string{true: "refresh", false: "refresh=false"}[refresh], func(t *testing.T) {
+			t.Parallel()
+			m, wd := forgetWorkdir(t)
+			tag := cliApplyKey(t, wd, m, forgetConfig(m, "forget-d", deletionPolicyDelete))
+			before, _ := m.Key(tag)
+
+			m.ResetJournal()
+			plan := wd.Plan(tfexec.Destroy(true), tfexec.Refresh(refresh))
+			plan.RequireSuccess(t)
+			if got := plannedAction(t, plan, cliKeyAddress); got != "remove" {
+				t.Fatalf("planned action for %s: %q, want remove (forget)", cliKeyAddress, got)
+			}
+			requireCLIDiagnostics(t, plan, forgetPlanDiagnostics(wd)...)
+			wantReads := []string{cliCall("GET", tag)}
+			if !refresh {
+				wantReads = nil
+			}
+			requireCLIJournal(t, m, wantReads...)
+
+			m.ResetJournal()
+			destroy := wd.Destroy(tfexec.Refresh(refresh))
+			if wd.cli.IsOpenTofu() {
+				// OpenTofu fails a destroy that forgot objects unless -suppress-forget-errors is given.
+				destroy.RequireFailure(t)
+				requireCLIDiagnostics(t, destroy, cliError("Destroy was successful but left behind forgotten instances", cliNoAddress))
+			} else {
+				destroy.RequireSuccess(t)
+				requireCLIDiagnostics(t, destroy, forgetPlanDiagnostics(wd)...)
+			}
+			requireCLIJournal(t, m, wantReads...)
+			requireNothingChanged(t, m, before)
+			if resources := wd.StateResources(); len(resources) != 0 {
+				t.Fatalf("state after the destroy holds %d resources, want none", len(resources))
+			}
+		})
+	}
+}
+
+// forgetPlanDiagnostics is what the CLI itself says of a plan that forgets an object: Terraform warns,
+// OpenTofu says nothing. The provider adds nothing: Terraform does not call it.
+func forgetPlanDiagnostics(wd *tfWorkdir) []cliDiag {
+	if wd.CLI().IsOpenTofu() {
+		return nil
+	}
+	return []cliDiag{cliWarning("Some objects will no longer be managed by Terraform", cliNoAddress)}
+}
+
+// forgetThenCreateAction is how the CLI's plan -json names a replacement that forgets the old object.
+// OpenTofu 1.12 prints "noop": its ParseChangeAction (internal/command/jsonentities/change.go) has no
+// case for ForgetThenCreate. The provider's warnings are the only sign of the replacement there.
+func forgetThenCreateAction(wd *tfWorkdir) string {
+	if wd.CLI().IsOpenTofu() {
+		return "noop"
+	}
+	return "replace"
+}
+
+// TestAccKeyResource_forcedReplacementForgotten: every path to a replacement, under lifecycle
+// { destroy = false }. The plan says what it says without it (the provider cannot know), and its
+// warnings add what destroy = false does instead; the apply forgets the old key, never deletes or
+// schedules it, and a create whose name the forgotten key keeps fails before any change.
+func TestAccKeyResource_forcedReplacementForgotten(t *testing.T) {
+	var cases []replacementCase
+	for _, path := range []replacementPath{replacedByConfiguration, replacedByRequest, replacedByTrigger, replacedByTaint, replacedAfterFailure} {
+		for _, policy := range []string{deletionPolicyDelete, deletionPolicySchedule} {
+			for _, rename := range []bool{false, true} {
+				for _, refresh := range []bool{true, false} {
+					cases = append(cases, replacementCase{path: path, policy: policy, rename: rename, refresh: refresh, forget: true})
+				}
+			}
+		}
+	}
+	runReplacementCases(t, cases, testAccForcedReplacementForgotten)
+}
+
+func testAccForcedReplacementForgotten(t *testing.T, c replacementCase) {
+	m, wd := forgetWorkdir(t)
+	oldTag, oldKey := setUpReplacement(t, wd, m, c)
+
+	wd.SetConfig(c.config(m, true))
+	m.ResetJournal()
+	want := c.expected()
+	// A tainted key is recognised by its name; renamed, no plan announces it, and none needs to:
+	// destroy = false forgets it (the backstop in Delete never runs).
+	unannounced := want.applyErr == summaryKeyRemovalNotAnnounced
+	if unannounced {
+		want = outcome{}
+	}
+	if !want.planFails() {
+		want.planDiags = append(want.planDiags, forgetPlanDiagnostics(wd)...)
+	}
+	plan := wd.Plan(c.planOptions()...)
+	requireCLIDiagnostics(t, plan, want.planDiags...)
+	for _, d := range plan.Diagnostics {
+		if d.Summary == summaryKeyWillBeDeleted || d.Summary == summaryKeyWillBeScheduled || d.Summary == summaryKeyReplacementOnRequestRefused {
+			requireCLIDetail(t, plan, string(d.Severity), d.Summary, "lifecycle { destroy = false }", "only forgets key", oldTag)
+			if sameName := strings.Contains(d.Detail, "same name"); sameName == c.rename {
+				t.Errorf("%s: the note on the shared name must appear exactly when the name stays (rename = %t):\n%s", d.Summary, c.rename, d.Detail)
+			}
+		}
+	}
+	if want.planFails() {
+		plan.RequireFailure(t)
+		requireNothingChanged(t, m, oldKey)
+		return
+	}
+	plan.RequireSuccess(t)
+	if got, want := plannedAction(t, plan, cliKeyAddress), forgetThenCreateAction(wd); got != want {
+		t.Fatalf("planned action for %s: %q, want %q", cliKeyAddress, got, want)
+	}
+
+	apply := wd.Apply(tfexec.DirOrPlan("tfplan"))
+	if !c.rename {
+		// The forgotten key holds the name: the create fails before any call that changes anything,
+		// naming the key and the import that brings it back, and the state no longer holds it.
+		apply.RequireFailure(t)
+		if apply.Find("error", summaryReplacedKeyHoldsName) == nil || len(apply.WithSeverity("error")) != 1 {
+			t.Fatalf("apply: want the one error %q:\n%s", summaryReplacedKeyHoldsName, apply.describe())
+		}
+		requireCLIDetail(t, apply, "error", summaryReplacedKeyHoldsName, `"fr-key"`, oldTag,
+			"destroy = false", "terraform import <address> "+oldTag)
+		if got := apply.Find("error", summaryReplacedKeyHoldsName).Address; got != cliKeyAddress {
+			t.Errorf("the error is on %q, want %q", got, cliKeyAddress)
+		}
+		requireNoMutatingCalls(t, m)
+		requireNothingChanged(t, m, oldKey)
+		if resources := wd.StateResources(); len(resources) != 0 {
+			t.Fatalf("state after the failed apply holds %d resources, want none (Terraform forgot the key)", len(resources))
+		}
+		// The command the error gives brings the key back.
+		if res := wd.Import(cliKeyAddress, oldTag); res.Failed() {
+			t.Fatalf("terraform import failed:\n%s\n%s", res.Stdout, res.Stderr)
+		}
+		if got := cliStateKeyTag(t, wd, cliKeyAddress); got != oldTag {
+			t.Fatalf("imported key %s, want %s", got, oldTag)
+		}
+		return
+	}
+	apply.RequireSuccess(t)
+	newTag := cliStateKeyTag(t, wd, cliKeyAddress)
+	calls := []string{cliCall("POST", "")}
+	if c.path == replacedAfterFailure {
+		calls = append(calls, cliCall("POST", newTag, "disable"))
+	}
+	if got := mutatingCalls(m); !slices.Equal(got, calls) {
+		t.Fatalf("mutating calls of the plan and apply:\n  got  %q\n  want %q (the old key is forgotten, not deleted)", got, calls)
+	}
+	cliRequireMockStatus(t, m, oldTag, oldKey.Status)
+}
+
+// TestAccKeyResource_destroyFalseReplacementInOneApply: the same refusal when one terraform apply
+// plans and applies (two graph walks of one provider here, two provider processes in Terraform).
+func TestAccKeyResource_destroyFalseReplacementInOneApply(t *testing.T) {
+	t.Parallel()
+	m, wd := forgetWorkdir(t)
+	c := replacementCase{path: replacedByConfiguration, policy: deletionPolicyDelete, refresh: true, forget: true}
+	oldTag, oldKey := setUpReplacement(t, wd, m, c)
+	wd.SetConfig(c.config(m, true))
+	m.ResetJournal()
+	apply := wd.Apply()
+	apply.RequireFailure(t)
+	if len(apply.WithSeverity("error")) != 1 || apply.Find("error", summaryReplacedKeyHoldsName) == nil {
+		t.Fatalf("apply: want the one error %q:\n%s", summaryReplacedKeyHoldsName, apply.describe())
+	}
+	requireCLIDetail(t, apply, "error", summaryReplacedKeyHoldsName, oldTag, "terraform import <address> "+oldTag)
+	requireNothingChanged(t, m, oldKey)
+}
+
+// TestAccKeyResource_destroyFalseRemoval: a resource block removed while its state says destroy =
+// false. OpenTofu keeps the setting in the state and forgets the key, with no provider call and no
+// deletion warning; Terraform keeps no such record and destroys it, and the plan says so.
+func TestAccKeyResource_destroyFalseRemoval(t *testing.T) {
+	t.Parallel()
+	m, wd := forgetWorkdir(t)
+	tag := cliApplyKey(t, wd, m, forgetConfig(m, "forget-r", deletionPolicyDelete))
+	before, _ := m.Key(tag)
+	wd.SetConfig(testAccProviderConfig(m))
+
+	m.ResetJournal()
+	plan := wd.Plan(tfexec.Refresh(false))
+	plan.RequireSuccess(t)
+	if wd.CLI().IsOpenTofu() {
+		if got := plannedAction(t, plan, cliKeyAddress); got != "remove" {
+			t.Fatalf("planned action for %s: %q, want remove (forget)", cliKeyAddress, got)
+		}
+		requireCLIDiagnostics(t, plan, cliWarning("Resource will be removed from the state", cliNoAddress))
+		requireCLIJournal(t, m)
+		wd.Apply().RequireSuccess(t)
+		requireNothingChanged(t, m, before)
+		return
+	}
+	if got := plannedAction(t, plan, cliKeyAddress); got != "delete" {
+		t.Fatalf("planned action for %s: %q, want delete", cliKeyAddress, got)
+	}
+	// A removed resource has no configuration, so Terraform prints the warning without an address.
+	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliNoAddress))
+	requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted, tag, "the resource is being destroyed")
+	wd.Apply().RequireSuccess(t)
+	cliRequireMockGone(t, m, tag)
+}
