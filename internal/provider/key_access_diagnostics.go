@@ -133,11 +133,28 @@ func (rv tokenRevocation) issued() string {
 	return fmt.Sprintf("%d tokens (token sets and access tokens)", rv.Issued)
 }
 
+// forgetNote says, on a replacement, what happens instead under lifecycle { destroy = false }, which
+// Terraform decides without telling the provider (DESIGN.md "Forget instead of destroy").
+func (rv tokenRevocation) forgetNote() string {
+	var after string
+	switch rv.Change {
+	case generatorReplaced:
+		after = "; the new key_tag gets a generator of its own"
+	case generatorOnRequest, generatorTainted:
+		after = "; creating its replacement then fails, since a key has one generator"
+	default:
+		return ""
+	}
+	return fmt.Sprintf("\n\nUnless this resource has lifecycle { destroy = false } (Terraform 1.16+, OpenTofu 1.12+), "+
+		"which Terraform does not tell the provider: then Terraform only forgets the generator of key %s, without any API "+
+		"call, and its tokens keep working%s.", rv.Key, after)
+}
+
 // tokensRevokedDetail is the detail of the warning summaryKeyTokensWillBeRevoked.
 func tokensRevokedDetail(rv tokenRevocation) string {
 	return fmt.Sprintf("The token generator of key %s %s. Every token it has issued stops working at once, for ever: "+
-		"it has issued %s so far, as last read. %s %s\n\n%s",
-		rv.Key, rv.what(), rv.issued(), tokenRevocationApplicationsNote, tokenRevocationIrreversible, rv.avoid())
+		"it has issued %s so far, as last read. %s %s\n\n%s%s",
+		rv.Key, rv.what(), rv.issued(), tokenRevocationApplicationsNote, tokenRevocationIrreversible, rv.avoid(), rv.forgetNote())
 }
 
 // refused says what deletion_protection blocks and why it would happen.

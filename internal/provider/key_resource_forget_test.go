@@ -235,3 +235,33 @@ func TestAccKeyResource_destroyFalseRemoval(t *testing.T) {
 	wd.Apply().RequireSuccess(t)
 	cliRequireMockGone(t, m, tag)
 }
+
+// TestAccKeyTokenGenerator_destroyFalseNewKeyTag: a generator with destroy = false moved to another
+// key. The plan's revocation warning says that under destroy = false Terraform only forgets the
+// generator; the apply makes no call for it, and the tokens it issued keep working.
+func TestAccKeyTokenGenerator_destroyFalseNewKeyTag(t *testing.T) {
+	t.Parallel()
+	m, wd := forgetWorkdir(t)
+	config := func(key string) string {
+		return testAccProviderConfig(m) + cliKeyBlock("this", "gen-key", "") + cliKeyBlock("other", "gen-other", "") +
+			generatorBlock("this", key, "  lifecycle {\n    destroy = false\n  }")
+	}
+	wd.SetConfig(config("ncloudkms_key.this.key_tag"))
+	wd.Apply().RequireSuccess(t)
+	tag, otherTag := cliStateKeyTag(t, wd, cliKeyAddress), cliStateKeyTag(t, wd, "ncloudkms_key.other")
+	set := issueTokenSet(t, m, tag)
+
+	wd.SetConfig(config("ncloudkms_key.other.key_tag"))
+	m.ResetJournal()
+	plan := wd.Plan(tfexec.Out("tfplan"))
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan, append([]cliDiag{cliWarning(summaryKeyTokensWillBeRevoked, cliGeneratorAddress)},
+		forgetPlanDiagnostics(wd)...)...)
+	requireCLIDetail(t, plan, "warning", summaryKeyTokensWillBeRevoked, tag, "lifecycle { destroy = false }",
+		"only forgets the generator", "tokens keep working")
+	wd.Apply(tfexec.DirOrPlan("tfplan")).RequireSuccess(t)
+	if got, want := mutatingCalls(m), []string{cliCall("POST", otherTag, "token-generator")}; !slices.Equal(got, want) {
+		t.Fatalf("mutating calls of the apply:\n  got  %q\n  want %q (the old generator is forgotten)", got, want)
+	}
+	requireTokenAuthorises(t, m, tag, set.AccessToken)
+}
