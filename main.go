@@ -5,6 +5,7 @@ import (
 	"log"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
 )
 
 // Docs: format the examples, then render docs/ from templates/ and examples/.
@@ -14,17 +15,11 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// stopProfile ends the CPU profile that a build with the benchprofile tag starts (profile.go,
-// for `make bench -cpuprofile`); released builds have nothing to stop.
-var stopProfile = func() {}
-
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
-	err := provider.Serve(version, debug)
-	stopProfile()
-	if err != nil {
+	if err := server.Serve(provider.New(version), debug); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -196,7 +196,7 @@ func TestMock_aclRefusalNamesTheACL(t *testing.T) {
 		"access token": func() error { _, err := client.IssueAccessToken(ctx, key.KeyTag, set.RefreshToken, 1); return err },
 	} {
 		err := call()
-		if !IsForbidden(err) || IsRetryable(err) || !strings.Contains(err.Error(), "IP ACL refused this machine's address") ||
+		if !isForbidden(err) || IsRetryable(err) || !strings.Contains(err.Error(), "IP ACL refused this machine's address") ||
 			strings.Contains(err.Error(), "sub account") {
 			t.Errorf("%s: %v", name, err)
 		}

@@ -162,8 +162,8 @@ func IsConflict(err error) bool {
 	return ok && e.hasClass(http.StatusConflict, "CONFLICT")
 }
 
-// IsForbidden reports a 403: a sub account policy, or the key's IP ACL for a token request.
-func IsForbidden(err error) bool {
+// isForbidden reports a 403: a sub account policy, or the key's IP ACL for a token request.
+func isForbidden(err error) bool {
 	e, ok := asAPIError(err)
 	return ok && e.hasClass(http.StatusForbidden, "FORBIDDEN")
 }

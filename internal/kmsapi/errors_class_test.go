@@ -3,7 +3,7 @@ package kmsapi
 import "net/http"
 
 // Classifications that only the tests ask for; the provider needs IsNotFound, IsInvalidStatus,
-// IsConflict, IsForbidden and IsUnauthenticated.
+// IsConflict, isForbidden and IsUnauthenticated.
 
 // IsThrottled reports a 429.
 func IsThrottled(err error) bool {

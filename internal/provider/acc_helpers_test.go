@@ -22,6 +22,7 @@ import (
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
 )
 
 // Test helpers shared by the tests of this package: providers, mocks, configurations, and the
@@ -86,7 +87,7 @@ func testAccProtoV6ProviderFactories() map[string]func() (tfprotov6.ProviderServ
 func testAccProtoV6ProviderFactoriesWith(opts Options) map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
 		"ncloudkms": func() (tfprotov6.ProviderServer, error) {
-			return NewProtocol6Server(NewWithOptions("test", opts)(), true), nil // as served without TF_LOG
+			return server.NewProtocol6Server(NewWithOptions("test", opts)(), true), nil // as served without TF_LOG
 		},
 	}
 }

@@ -27,8 +27,8 @@ var (
 	_ resource.ResourceWithModifyPlan     = (*ciphertextResource)(nil)
 )
 
-// NewCiphertextResource is registered by the provider.
-func NewCiphertextResource() resource.Resource {
+// newCiphertextResource is registered by the provider.
+func newCiphertextResource() resource.Resource {
 	return &ciphertextResource{}
 }
 

@@ -13,8 +13,8 @@ import (
 
 var _ function.Function = (*ciphertextVersionFunction)(nil)
 
-// NewCiphertextVersionFunction is registered by the provider.
-func NewCiphertextVersionFunction() function.Function {
+// newCiphertextVersionFunction is registered by the provider.
+func newCiphertextVersionFunction() function.Function {
 	return &ciphertextVersionFunction{}
 }
 

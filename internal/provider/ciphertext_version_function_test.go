@@ -33,7 +33,7 @@ func TestCiphertextVersionFunction_run(t *testing.T) {
 	} {
 		t.Run(c.ciphertext, func(t *testing.T) {
 			resp := &function.RunResponse{Result: function.NewResultData(types.Int64Unknown())}
-			NewCiphertextVersionFunction().Run(context.Background(), function.RunRequest{
+			newCiphertextVersionFunction().Run(context.Background(), function.RunRequest{
 				Arguments: function.NewArgumentsData([]attr.Value{types.StringValue(c.ciphertext)}),
 			}, resp)
 			if c.version == 0 {

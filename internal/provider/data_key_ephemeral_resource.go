@@ -22,8 +22,8 @@ var (
 	_ ephemeral.EphemeralResourceWithConfigure = (*dataKeyEphemeralResource)(nil)
 )
 
-// NewDataKeyEphemeralResource is registered by the provider.
-func NewDataKeyEphemeralResource() ephemeral.EphemeralResource {
+// newDataKeyEphemeralResource is registered by the provider.
+func newDataKeyEphemeralResource() ephemeral.EphemeralResource {
 	return &dataKeyEphemeralResource{}
 }
 

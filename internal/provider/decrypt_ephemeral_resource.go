@@ -22,8 +22,8 @@ var (
 	_ ephemeral.EphemeralResourceWithConfigure = (*decryptEphemeralResource)(nil)
 )
 
-// NewDecryptEphemeralResource is registered by the provider.
-func NewDecryptEphemeralResource() ephemeral.EphemeralResource {
+// newDecryptEphemeralResource is registered by the provider.
+func newDecryptEphemeralResource() ephemeral.EphemeralResource {
 	return &decryptEphemeralResource{}
 }
 

@@ -33,8 +33,8 @@ var (
 	_ resource.ResourceWithValidateConfig = (*keyACLResource)(nil)
 )
 
-// NewKeyACLResource is registered by the provider.
-func NewKeyACLResource() resource.Resource {
+// newKeyACLResource is registered by the provider.
+func newKeyACLResource() resource.Resource {
 	return &keyACLResource{}
 }
 

@@ -19,8 +19,8 @@ var (
 	_ datasource.DataSourceWithConfigValidators = (*keyDataSource)(nil)
 )
 
-// NewKeyDataSource is registered by the provider.
-func NewKeyDataSource() datasource.DataSource {
+// newKeyDataSource is registered by the provider.
+func newKeyDataSource() datasource.DataSource {
 	return &keyDataSource{}
 }
 

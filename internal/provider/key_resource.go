@@ -41,8 +41,8 @@ var (
 // keyResourceTypeName is the resource's type name in configurations.
 const keyResourceTypeName = "ncloudkms_key"
 
-// NewKeyResource is registered by the provider.
-func NewKeyResource() resource.Resource {
+// newKeyResource is registered by the provider.
+func newKeyResource() resource.Resource {
 	return &keyResource{}
 }
 

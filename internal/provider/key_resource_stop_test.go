@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
 )
 
 func TestStopGrace_finishDespiteStop(t *testing.T) {
@@ -69,7 +70,7 @@ func newProtocolTestProvider(t *testing.T, m *kmsmock.Server, settings map[strin
 	t.Helper()
 	ctx := context.Background()
 	p := New("test")()
-	server := NewProtocol6Server(p, true) // as served when Terraform discards the logs
+	server := server.NewProtocol6Server(p, true) // as served when Terraform discards the logs
 	var providerSchema fwprovider.SchemaResponse
 	p.Schema(ctx, fwprovider.SchemaRequest{}, &providerSchema)
 	config := tfsdk.State{Schema: providerSchema.Schema, Raw: tftypes.NewValue(providerSchema.Schema.Type().TerraformType(ctx), nil)}
@@ -92,7 +93,7 @@ func newProtocolTestProvider(t *testing.T, m *kmsmock.Server, settings map[strin
 		t.Fatalf("configure: %v %v", err, configured.Diagnostics)
 	}
 	var resourceSchema fwresource.SchemaResponse
-	NewKeyResource().Schema(ctx, fwresource.SchemaRequest{}, &resourceSchema)
+	newKeyResource().Schema(ctx, fwresource.SchemaRequest{}, &resourceSchema)
 	return &stopTestProvider{t: t, server: server, resource: resourceSchema.Schema.Type().TerraformType(ctx),
 		schema: resourceSchema.Schema}
 }

@@ -33,8 +33,8 @@ var (
 // keyTokenGeneratorTypeName is the resource's type name in configurations.
 const keyTokenGeneratorTypeName = "ncloudkms_key_token_generator"
 
-// NewKeyTokenGeneratorResource is registered by the provider.
-func NewKeyTokenGeneratorResource() resource.Resource {
+// newKeyTokenGeneratorResource is registered by the provider.
+func newKeyTokenGeneratorResource() resource.Resource {
 	return &keyTokenGeneratorResource{}
 }
 

@@ -29,8 +29,8 @@ const (
 	defaultRefreshTokenHours = 2160
 )
 
-// NewKeyTokensEphemeralResource is registered by the provider.
-func NewKeyTokensEphemeralResource() ephemeral.EphemeralResource {
+// newKeyTokensEphemeralResource is registered by the provider.
+func newKeyTokensEphemeralResource() ephemeral.EphemeralResource {
 	return &keyTokensEphemeralResource{}
 }
 

@@ -19,8 +19,8 @@ var (
 	_ datasource.DataSourceWithConfigure = (*keyVersionsDataSource)(nil)
 )
 
-// NewKeyVersionsDataSource is registered by the provider.
-func NewKeyVersionsDataSource() datasource.DataSource {
+// newKeyVersionsDataSource is registered by the provider.
+func newKeyVersionsDataSource() datasource.DataSource {
 	return &keyVersionsDataSource{}
 }
 

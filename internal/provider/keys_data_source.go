@@ -21,8 +21,8 @@ var (
 	_ datasource.DataSourceWithConfigure = (*keysDataSource)(nil)
 )
 
-// NewKeysDataSource is registered by the provider.
-func NewKeysDataSource() datasource.DataSource {
+// newKeysDataSource is registered by the provider.
+func newKeysDataSource() datasource.DataSource {
 	return &keysDataSource{}
 }
 

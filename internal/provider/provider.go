@@ -258,33 +258,33 @@ func (p *ncloudKMSProvider) environment() configEnvironment {
 
 func (p *ncloudKMSProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
-		NewKeyResource,
-		NewCiphertextResource,
-		NewKeyACLResource,
-		NewKeyTokenGeneratorResource,
+		newKeyResource,
+		newCiphertextResource,
+		newKeyACLResource,
+		newKeyTokenGeneratorResource,
 	}
 }
 
 func (p *ncloudKMSProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
-		NewKeyDataSource,
-		NewKeysDataSource,
-		NewKeyVersionsDataSource,
-		NewPublicKeyDataSource,
+		newKeyDataSource,
+		newKeysDataSource,
+		newKeyVersionsDataSource,
+		newPublicKeyDataSource,
 	}
 }
 
 func (p *ncloudKMSProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
-		NewDecryptEphemeralResource,
-		NewDataKeyEphemeralResource,
-		NewKeyTokensEphemeralResource,
+		newDecryptEphemeralResource,
+		newDataKeyEphemeralResource,
+		newKeyTokensEphemeralResource,
 	}
 }
 
 func (p *ncloudKMSProvider) Functions(_ context.Context) []func() function.Function {
 	return []func() function.Function{
-		NewCiphertextVersionFunction,
+		newCiphertextVersionFunction,
 	}
 }
 

@@ -22,8 +22,8 @@ var (
 // maxKeyVersions is the most versions a key has (DESIGN.md §10).
 const maxKeyVersions = 100
 
-// NewPublicKeyDataSource is registered by the provider.
-func NewPublicKeyDataSource() datasource.DataSource {
+// newPublicKeyDataSource is registered by the provider.
+func newPublicKeyDataSource() datasource.DataSource {
 	return &publicKeyDataSource{}
 }
 

@@ -4,7 +4,11 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
 )
+
+var _ server.ProtocolWrapper = (*ncloudKMSProvider)(nil)
 
 // stateObservingServer shows stateKeys every ncloudkms_key, and stateGenerators every
 // ncloudkms_key_token_generator, of the state Terraform loads.
@@ -21,6 +25,12 @@ type stateObservingServer struct {
 	tfprotov6.ProviderServer
 	keys       *stateKeys
 	generators *stateGenerators
+}
+
+// WrapProtocolServer puts the state observer in front of the framework's protocol server
+// (server.ProtocolWrapper: the server package calls it when it serves the provider).
+func (p *ncloudKMSProvider) WrapProtocolServer(server tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+	return stateObservingServer{ProviderServer: server, keys: p.stateKeys, generators: p.stateGenerators}
 }
 
 func (s stateObservingServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {

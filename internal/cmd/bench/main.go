@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
 )
 
 func main() {
@@ -188,9 +190,8 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 	return nil
 }
 
-// cpuProfileDirEnv tells a provider built with the benchprofile tag where to write its CPU profile;
-// profile.go at the repository's root reads the same name.
-const cpuProfileDirEnv = "NCLOUDKMS_CPUPROFILE_DIR"
+// cpuProfileDirEnv tells a provider built with the benchprofile tag where to write its CPU profile.
+const cpuProfileDirEnv = server.CPUProfileDirEnv
 
 // profileEnv adds to env the profile folder of one step and run under root, when root is set.
 func profileEnv(root, folder string, env []string) ([]string, error) {

@@ -12,7 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
-	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
 )
 
 // stepResult is one step: its cost on the keys and on the null provider, and the API's view.
@@ -120,7 +120,7 @@ func writeReport(w io.Writer, opts options, steps []stepResult) {
 // writeWorkarounds prints, per workaround, each step's wall time and the run's peak memory with
 // it switched off, over the same with every workaround on: what keeping it is worth.
 func writeWorkarounds(w io.Writer, steps []stepResult) {
-	if len(provider.Workarounds) == 0 || len(steps) == 0 {
+	if len(server.Workarounds) == 0 || len(steps) == 0 {
 		return
 	}
 	header := []string{"workaround switched off"}
@@ -129,7 +129,7 @@ func writeWorkarounds(w io.Writer, steps []stepResult) {
 	}
 	header = append(header, "peak MiB", "peak MiB with it")
 	var rows [][]string
-	for _, name := range provider.Workarounds {
+	for _, name := range server.Workarounds {
 		row := []string{name}
 		var peakWithout, peakWith uint64
 		for _, s := range steps {

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
-	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
 )
 
 func sampleSteps() []stepResult {
@@ -17,17 +17,17 @@ func sampleSteps() []stepResult {
 			calls: 602, minCalls: 602, connections: 11,
 			callKinds: "GET /keys/{tag} 300, POST /keys 300, GET /keys 2",
 			without: map[string]timing{
-				provider.WorkaroundQuietSDKLogs:     {wall: 2530 * time.Millisecond, process: processSample{peakMemory: 31 << 20}},
-				provider.WorkaroundContextRetention: {wall: 2300 * time.Millisecond, process: processSample{peakMemory: 90 << 20}},
-				provider.WorkaroundGCTuning:         {wall: 2760 * time.Millisecond, process: processSample{peakMemory: 20 << 20}},
+				server.WorkaroundQuietSDKLogs:     {wall: 2530 * time.Millisecond, process: processSample{peakMemory: 31 << 20}},
+				server.WorkaroundContextRetention: {wall: 2300 * time.Millisecond, process: processSample{peakMemory: 90 << 20}},
+				server.WorkaroundGCTuning:         {wall: 2760 * time.Millisecond, process: processSample{peakMemory: 20 << 20}},
 			}},
 		{name: "destroy", keys: timing{wall: 4 * time.Second, process: processSample{processes: 4, peakMemory: 40 << 20}},
 			null: timing{wall: 3200 * time.Millisecond}, frameworkNull: timing{wall: 3600 * time.Millisecond},
 			calls: 905, minCalls: 900, connections: 21, callKinds: "none",
 			without: map[string]timing{
-				provider.WorkaroundQuietSDKLogs:     {wall: 4 * time.Second, process: processSample{peakMemory: 33 << 20}},
-				provider.WorkaroundContextRetention: {wall: 4400 * time.Millisecond, process: processSample{peakMemory: 120 << 20}},
-				provider.WorkaroundGCTuning:         {wall: 4800 * time.Millisecond, process: processSample{peakMemory: 22 << 20}},
+				server.WorkaroundQuietSDKLogs:     {wall: 4 * time.Second, process: processSample{peakMemory: 33 << 20}},
+				server.WorkaroundContextRetention: {wall: 4400 * time.Millisecond, process: processSample{peakMemory: 120 << 20}},
+				server.WorkaroundGCTuning:         {wall: 4800 * time.Millisecond, process: processSample{peakMemory: 22 << 20}},
 			}},
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
 )
 
 // workspace is the temporary directory a run writes to; nothing is written anywhere else
@@ -79,7 +79,7 @@ type keysRun struct {
 // keysRuns are the provider as shipped, then one run per workaround.
 func keysRuns() []keysRun {
 	runs := []keysRun{{}}
-	for i, name := range provider.Workarounds {
+	for i, name := range server.Workarounds {
 		runs = append(runs, keysRun{index: i + 1, workaround: name})
 	}
 	return runs
@@ -113,7 +113,7 @@ func (r keysRun) env() []string {
 	if r.workaround == "" {
 		return nil
 	}
-	return []string{provider.DisableWorkaroundsEnv + "=" + r.workaround}
+	return []string{server.DisableWorkaroundsEnv + "=" + r.workaround}
 }
 
 func (ws workspace) path(elem ...string) string {

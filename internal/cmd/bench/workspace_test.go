@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
 )
 
 func TestChangedCount(t *testing.T) {
@@ -81,14 +81,14 @@ func TestConfig_null(t *testing.T) {
 // directory, key names and switch.
 func TestKeysRuns(t *testing.T) {
 	runs := keysRuns()
-	if len(runs) != 1+len(provider.Workarounds) || runs[0].workaround != "" || runs[0].dir() != keysDir ||
+	if len(runs) != 1+len(server.Workarounds) || runs[0].workaround != "" || runs[0].dir() != keysDir ||
 		runs[0].prefix() != keyNamePrefix || runs[0].env() != nil {
 		t.Fatalf("runs %+v: want the shipped provider first, in %s with %s-… and no switch", runs, keysDir, keyNamePrefix)
 	}
 	dirs, prefixes := map[string]bool{}, map[string]bool{}
 	for i, run := range runs[1:] {
-		name := provider.Workarounds[i]
-		if want := []string{provider.DisableWorkaroundsEnv + "=" + name}; run.workaround != name || !slices.Equal(run.env(), want) {
+		name := server.Workarounds[i]
+		if want := []string{server.DisableWorkaroundsEnv + "=" + name}; run.workaround != name || !slices.Equal(run.env(), want) {
 			t.Errorf("run %d: %+v with env %q, want %s switched off by %q", i+1, run, run.env(), name, want)
 		}
 		dirs[run.dir()], prefixes[run.prefix()] = true, true

@@ -15,7 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
-	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
 )
 
 // latencyEnv is the per-call latency to wait, as a Go duration; the bench sets it.
@@ -31,15 +31,15 @@ func main() {
 	}
 	// The provider's own process workarounds (quiet SDK loggers, GC settings), so that this is the
 	// least a provider can take with them.
-	stripLoggers := provider.ApplyProcessWorkarounds(false)
-	server, err := newNullServer(latency)
+	stripLoggers := server.ApplyProcessWorkarounds(false)
+	null, err := newNullServer(latency)
 	if err != nil {
 		log.Fatal(err)
 	}
-	serve := func() tfprotov6.ProviderServer { return server }
+	serve := func() tfprotov6.ProviderServer { return null }
 	if os.Getenv(frameworkEnv) == "1" {
 		serve = func() tfprotov6.ProviderServer {
-			return provider.NewProtocol6Server(nullProvider{frameworkKeys: server}, stripLoggers)
+			return server.NewProtocol6Server(nullProvider{frameworkKeys: null}, stripLoggers)
 		}
 	}
 	if err := tf6server.Serve("registry.terraform.io/ncloudkms/nullkms", serve); err != nil {

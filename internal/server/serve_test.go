@@ -1,10 +1,16 @@
-package provider
+package server
 
 import (
+	"context"
 	"math"
 	"os"
 	"runtime/debug"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 )
 
 // TestServe_logWorkarounds: both apply only where nobody reads the logs, and each has its switch.
@@ -76,4 +82,42 @@ func unsetEnvForTest(t *testing.T, names ...string) {
 		t.Setenv(name, "")
 		_ = os.Unsetenv(name)
 	}
+}
+
+// TestServe_wrapsWithTheProvidersWrapper: a provider that is a ProtocolWrapper sees the framework's
+// server first; the logger-free server then wraps that.
+func TestServe_wrapsWithTheProvidersWrapper(t *testing.T) {
+	p := &wrappingProvider{}
+	got := NewProtocol6Server(p, true)
+	stripped, ok := got.(loggerFreeServer)
+	if !ok {
+		t.Fatalf("server %T, want the logger-free server", got)
+	}
+	if _, ok := stripped.ProviderServer.(wrapped); !ok || p.calls != 1 {
+		t.Fatalf("inner server %T after %d wrap calls, want the provider's wrapper once", stripped.ProviderServer, p.calls)
+	}
+}
+
+// emptyProvider is a framework provider with nothing in it.
+type emptyProvider struct{}
+
+func (emptyProvider) Metadata(context.Context, provider.MetadataRequest, *provider.MetadataResponse) {
+}
+func (emptyProvider) Schema(context.Context, provider.SchemaRequest, *provider.SchemaResponse) {}
+func (emptyProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+func (emptyProvider) Resources(context.Context) []func() resource.Resource       { return nil }
+func (emptyProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+// wrappingProvider counts its WrapProtocolServer calls.
+type wrappingProvider struct {
+	emptyProvider
+	calls int
+}
+
+type wrapped struct{ tfprotov6.ProviderServer }
+
+func (p *wrappingProvider) WrapProtocolServer(s tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+	p.calls++
+	return wrapped{s}
 }

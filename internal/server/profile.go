@@ -1,6 +1,6 @@
 //go:build benchprofile
 
-package main
+package server
 
 import (
 	"log"
@@ -8,12 +8,10 @@ import (
 	"runtime/pprof"
 )
 
-// cpuProfileDirEnv names the directory where a provider process built with the benchprofile tag
-// writes its CPU profile, one file per process; the benchmark sets it (make bench -cpuprofile).
-const cpuProfileDirEnv = "NCLOUDKMS_CPUPROFILE_DIR"
+// With the benchprofile tag only (make bench -cpuprofile): a CPU profile per provider process.
 
 func init() {
-	dir := os.Getenv(cpuProfileDirEnv)
+	dir := os.Getenv(CPUProfileDirEnv)
 	if dir == "" {
 		return
 	}

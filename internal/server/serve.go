@@ -1,4 +1,7 @@
-package provider
+// Package server runs a terraform-plugin-framework provider as a Terraform plugin, with the process
+// workarounds of DESIGN.md §11: what main does, and what the benchmark's null providers do too, so that
+// its references take the least a provider served this way can take.
+package server
 
 import (
 	"os"
@@ -12,23 +15,30 @@ import (
 // registryAddress is the provider's source address, as Terraform knows it.
 const registryAddress = "registry.terraform.io/ncloudkms/ncloudkms"
 
-// Serve runs the provider as a Terraform plugin until Terraform stops it; debug serves it for a
-// debugger (TF_REATTACH_PROVIDERS) instead.
-func Serve(version string, debug bool) error {
+// ProtocolWrapper is what a provider implements to see protocol calls that the framework answers
+// without calling it (the ncloudkms provider's state observer). The server wraps the framework's
+// protocol server with it.
+type ProtocolWrapper interface {
+	WrapProtocolServer(tfprotov6.ProviderServer) tfprotov6.ProviderServer
+}
+
+// Serve runs the provider that newProvider makes as a Terraform plugin until Terraform stops it;
+// debug serves it for a debugger (TF_REATTACH_PROVIDERS) instead.
+func Serve(newProvider func() provider.Provider, debug bool) error {
+	defer stopProfile()
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
 	stripLoggers := ApplyProcessWorkarounds(debug)
 	return tf6server.Serve(registryAddress, func() tfprotov6.ProviderServer {
-		return NewProtocol6Server(New(version)(), stripLoggers)
+		return NewProtocol6Server(newProvider(), stripLoggers)
 	}, opts...)
 }
 
 // ApplyProcessWorkarounds sets up the workarounds that act on the whole process before it serves
 // (quiet_sdk_logs.go, gc_tuning.go), and reports whether its server should run the per-resource
-// calls without the plugin loggers (context_retention.go). The benchmark's null providers serve
-// with the same, so that its references are the least a provider can take with them.
+// calls without the plugin loggers (context_retention.go).
 func ApplyProcessWorkarounds(debug bool) (stripLoggers bool) {
 	quietSDKLogs, stripLoggers := logWorkarounds(debug)
 	if quietSDKLogs {
@@ -49,13 +59,13 @@ func logWorkarounds(debug bool) (quietSDKLogs, stripLoggers bool) {
 	return discarded && workaroundEnabled(WorkaroundQuietSDKLogs), discarded && workaroundEnabled(WorkaroundContextRetention)
 }
 
-// NewProtocol6Server is the framework's protocol server for p, with the observer of the state's
-// keys and token generators (state_observer.go). stripLoggers says that nobody reads the provider's
-// logs; the per-resource calls then run on contexts without the plugin loggers (context_retention.go).
+// NewProtocol6Server is the framework's protocol server for p, wrapped by p when it is a
+// ProtocolWrapper. stripLoggers says that nobody reads the provider's logs; the per-resource calls
+// then run on contexts without the plugin loggers (context_retention.go).
 func NewProtocol6Server(p provider.Provider, stripLoggers bool) tfprotov6.ProviderServer {
 	server := providerserver.NewProtocol6(p)()
-	if kp, ok := p.(*ncloudKMSProvider); ok {
-		server = stateObservingServer{ProviderServer: server, keys: kp.stateKeys, generators: kp.stateGenerators}
+	if wrapper, ok := p.(ProtocolWrapper); ok {
+		server = wrapper.WrapProtocolServer(server)
 	}
 	if !stripLoggers {
 		return server
