@@ -20,12 +20,15 @@
 #   MATRIX_LEGS   legs to run, by name (default "terraform-1.16.4 terraform-1.11.4 terraform-1.5.7 tofu-1.12.6")
 #   MATRIX_SKIPS  1 (default) lists every skipped test with its reason; 0 prints only the counts
 #   MATRIX_RUN    a go test -run pattern for every leg, on ./internal/provider/ only (e.g. TestAccGuide)
+#   MATRIX_TIMEOUT go test -timeout of each leg (default 20m)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 export CHECKPOINT_DISABLE=1 GOFLAGS=${GOFLAGS:--buildvcs=false}
 unset TF_ACC_PROVIDER_HOST TF_ACC_PROVIDER_NAMESPACE TF_ACC_TERRAFORM_VERSION
 
+# About three times a leg's measured time (6 to 7 minutes), as make test's TEST_TIMEOUT.
+timeout=${MATRIX_TIMEOUT:-20m}
 legs=${MATRIX_LEGS:-terraform-1.16.4 terraform-1.11.4 terraform-1.5.7 tofu-1.12.6}
 log_dir=${MATRIX_LOG_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/ncloudkms-matrix.XXXXXX")}
 mkdir -p "$log_dir"
@@ -98,13 +101,13 @@ run_leg() {
   case $name in OpenTofu*) env+=(TF_ACC_PROVIDER_HOST=registry.opentofu.org) ;; esac
   if [ -n "${MATRIX_RUN:-}" ]; then
     what="tests matching $MATRIX_RUN"
-    args=(./internal/provider/... -run "$MATRIX_RUN" -count=1 -timeout 80m)
+    args=(./internal/provider/... -run "$MATRIX_RUN" -count=1 -timeout "$timeout")
   elif [ "$first" = 1 ]; then
     what="all tests (unit and acceptance, as make test)"
-    args=(./... -count=1 -timeout 80m)
+    args=(./... -count=1 -timeout "$timeout")
   else
     what="acceptance tests"
-    args=(./internal/provider/... -run '^TestAcc' -count=1 -timeout 80m)
+    args=(./internal/provider/... -run '^TestAcc' -count=1 -timeout "$timeout")
   fi
   log="$log_dir/$leg.jsonl"
   echo "=== leg $leg: $what on $name ($cli)"
