@@ -54,11 +54,22 @@ func logWorkarounds(debug bool) (quietSDKLogs, stripLoggers bool) {
 // logs; the per-resource calls then run on contexts without the plugin loggers (context_retention.go).
 func NewProtocol6Server(p provider.Provider, stripLoggers bool) tfprotov6.ProviderServer {
 	server := providerserver.NewProtocol6(p)()
+	actions, _ := server.(tfprotov6.ActionServer)
 	if kp, ok := p.(*ncloudKMSProvider); ok {
 		server = stateObservingServer{ProviderServer: server, keys: kp.stateKeys, generators: kp.stateGenerators}
 	}
-	if !stripLoggers {
+	if stripLoggers {
+		server = loggerFreeServer{ProviderServer: server}
+	}
+	if actions == nil {
 		return server
 	}
-	return loggerFreeServer{ProviderServer: server}
+	return actionServingServer{ProviderServer: server, ActionServer: actions}
+}
+
+// actionServingServer hands the action RPCs past the wrappers above: tf6server finds them by a type
+// assertion (tfprotov6.ProviderServerWithActions), which a wrapper embedding ProviderServer hides.
+type actionServingServer struct {
+	tfprotov6.ProviderServer
+	tfprotov6.ActionServer
 }
