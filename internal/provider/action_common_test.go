@@ -87,7 +87,7 @@ func requireInvokeRefused(t *testing.T, wd *tfWorkdir, m *kmsmock.Server, action
 func TestNewProtocol6Server_servesActions(t *testing.T) {
 	for _, stripLoggers := range []bool{false, true} {
 		server := NewProtocol6Server(New("test")(), stripLoggers)
-		if _, ok := server.(tfprotov6.ProviderServerWithActions); !ok {
+		if _, ok := server.(tfprotov6.ActionServer); !ok {
 			t.Errorf("stripLoggers=%v: %T does not serve actions", stripLoggers, server)
 			continue
 		}
