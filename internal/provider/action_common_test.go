@@ -101,3 +101,11 @@ func TestNewProtocol6Server_servesActions(t *testing.T) {
 		}
 	}
 }
+
+// belowActionServing is the server that NewProtocol6Server's action forwarding wraps, if any.
+func belowActionServing(server tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+	if forwarding, ok := server.(actionServingServer); ok {
+		return forwarding.ProviderServer
+	}
+	return server
+}

@@ -54,7 +54,10 @@ func logWorkarounds(debug bool) (quietSDKLogs, stripLoggers bool) {
 // logs; the per-resource calls then run on contexts without the plugin loggers (context_retention.go).
 func NewProtocol6Server(p provider.Provider, stripLoggers bool) tfprotov6.ProviderServer {
 	server := providerserver.NewProtocol6(p)()
-	actions, _ := server.(tfprotov6.ActionServer)
+	var actions tfprotov6.ActionServer
+	if _, hasActions := p.(provider.ProviderWithActions); hasActions {
+		actions, _ = server.(tfprotov6.ActionServer)
+	}
 	if kp, ok := p.(*ncloudKMSProvider); ok {
 		server = stateObservingServer{ProviderServer: server, keys: kp.stateKeys, generators: kp.stateGenerators}
 	}
