@@ -126,6 +126,8 @@ var exampleFeatureUses = []struct {
 	{featureEphemeralResources, regexp.MustCompile(`(?m)^\s*ephemeral\s+"`)},
 	{featureEphemeralResources, regexp.MustCompile(`(?m)^\s*ephemeral\s*=\s*true`)},
 	{featureWriteOnlyArguments, regexp.MustCompile(`(?m)^\s*\w+_wo\s*=`)},
+	{featureActions, regexp.MustCompile(`(?m)^\s*(action\s+"|action_trigger\s*\{)`)},
+	{featureActionDestroyEvents, regexp.MustCompile(`\b(before|after)_destroy\b`)},
 }
 
 // exampleNeeds lists the features that the .tf files of one example folder use.

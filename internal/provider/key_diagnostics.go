@@ -26,6 +26,7 @@ const (
 	summaryKeyUsedRecently                = "Key was used recently"
 	summaryKeyVersionWillBeDisabled       = "Key version will be disabled"
 	summaryKeyLastUseUnreadable           = "Key last use could not be read"
+	summaryKeyRotationNeedsEnabledKey     = "Key rotation needs an enabled key"
 )
 
 // Summaries of apply-time failures of Delete and of the plan-time name check.

@@ -73,7 +73,7 @@ func addVersionDiagnostics(state *keyResourceModel, plan keyResourceModel, diags
 		key = keyRef{Name: state.Name.ValueString(), Tag: state.KeyTag.ValueString()}
 		staysDisabled = staysDisabled && state.Status.ValueString() != kmsapi.StatusEnable
 		if rotationTriggered(state.RotationTriggers, plan.RotationTriggers) && staysDisabled {
-			diags.AddAttributeError(path.Root("rotation_triggers"), "Key rotation needs an enabled key",
+			diags.AddAttributeError(path.Root("rotation_triggers"), summaryKeyRotationNeedsEnabledKey,
 				fmt.Sprintf("rotation_triggers changed, which rotates key %s, but the key is disabled and the plan keeps "+
 					"it disabled; NCloud KMS rotates only an enabled key. Set enabled = true for this apply, or leave "+
 					"rotation_triggers unchanged.", key))

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
@@ -29,6 +30,7 @@ var (
 	_ provider.ProviderWithValidateConfig     = (*ncloudKMSProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*ncloudKMSProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*ncloudKMSProvider)(nil)
+	_ provider.ProviderWithActions            = (*ncloudKMSProvider)(nil)
 )
 
 // Options lets tests build the provider around a mock without touching the process
@@ -236,6 +238,7 @@ func (p *ncloudKMSProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ActionData = data
 }
 
 func (p *ncloudKMSProvider) currentClient() *kmsapi.Client {
@@ -285,6 +288,14 @@ func (p *ncloudKMSProvider) EphemeralResources(_ context.Context) []func() ephem
 func (p *ncloudKMSProvider) Functions(_ context.Context) []func() function.Function {
 	return []func() function.Function{
 		newCiphertextVersionFunction,
+	}
+}
+
+// Actions need Terraform 1.14 or later; older CLIs do not ask for them.
+func (p *ncloudKMSProvider) Actions(_ context.Context) []func() action.Action {
+	return []func() action.Action{
+		newRotateKeyAction,
+		newCancelKeyDeletionAction,
 	}
 }
 

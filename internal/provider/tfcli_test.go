@@ -24,6 +24,7 @@ package provider
 //	wd.Destroy()                             // terraform destroy -json
 //	wd.StateResource("ncloudkms_key.this")   // its attributes in the state, nil when absent
 //	wd.SkipWithout(featureRemovedBlocks)     // skips the test on a CLI without removed blocks
+//	wd.Invoke("apply", "action.T.N")         // terraform apply -json -invoke=action.T.N (or "plan")
 //	p := wd.StartApply(20 * time.Second)     // runs in the background; p.Interrupt() sends SIGINT
 //	res = p.Wait()                           // its tfResult (res.Killed when it outlived the 20s)
 //
@@ -408,6 +409,34 @@ func (w *tfWorkdir) destroyCall(opts []tfexec.DestroyOption) tfCall {
 	}
 }
 
+// Invoke runs `terraform plan|apply -json -invoke=<action address>` (command "plan" or "apply";
+// apply with -auto-approve). tfexec v0.25.1 has no option for -invoke and refuses TF_CLI_ARGS, so
+// the CLI runs through os/exec, with the environment and reattach information tfexec would give it.
+func (w *tfWorkdir) Invoke(command, actionAddress string) tfResult {
+	w.t.Helper()
+	w.init()
+	args := []string{command, "-no-color", "-input=false", "-json", "-invoke=" + actionAddress}
+	if command == "apply" {
+		args = append(args, "-auto-approve")
+	}
+	return w.startWithReattach(command+" -invoke", tfTimeoutGrace, func(ctx context.Context, stdout, stderr io.Writer, reattach tfexec.ReattachInfo) error {
+		reattachJSON, err := json.Marshal(reattach)
+		if err != nil {
+			return err
+		}
+		cmd := exec.CommandContext(ctx, w.cli.Path, args...)
+		cmd.Dir = w.dir
+		cmd.Env = []string{"TF_IN_AUTOMATION=1", "TF_REATTACH_PROVIDERS=" + string(reattachJSON)}
+		for name, value := range tfexecEnvironment(filepath.Join(w.dir, ".terraformrc")) {
+			cmd.Env = append(cmd.Env, name+"="+value)
+		}
+		cmd.Stdout, cmd.Stderr = stdout, stderr
+		cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) } // as tfexec stops a command
+		cmd.WaitDelay = tfTimeoutGrace
+		return cmd.Run()
+	}).Wait()
+}
+
 // StartApply starts `terraform apply -json` like Apply and returns without waiting for it:
 // Interrupt sends it SIGINT, and if it has not exited grace later it is killed.
 func (w *tfWorkdir) StartApply(grace time.Duration, opts ...tfexec.ApplyOption) *tfProcess {
@@ -441,6 +470,17 @@ type tfProcess struct {
 // Interrupt. When it ends, tfexec sends the CLI SIGINT, and os/exec kills it grace later.
 func (w *tfWorkdir) start(command string, grace time.Duration, call tfCall) *tfProcess {
 	w.t.Helper()
+	return w.startWithReattach(command, grace, func(ctx context.Context, stdout, _ io.Writer, reattach tfexec.ReattachInfo) error {
+		return call(ctx, stdout, tfexec.Reattach(reattach))
+	})
+}
+
+// startWithReattach is start for a call that runs the CLI itself (Invoke): it writes to stdout and
+// stderr and needs the reattach information.
+func (w *tfWorkdir) startWithReattach(command string, grace time.Duration,
+	call func(ctx context.Context, stdout, stderr io.Writer, reattach tfexec.ReattachInfo) error,
+) *tfProcess {
+	w.t.Helper()
 	reattach, stopProvider := serveProviderForCLI(w.t, w.newProvider, w.cli.ProviderSources())
 	timeout, cancel := context.WithTimeout(context.Background(), tfCommandTimeout)
 	ctx, interrupt := context.WithCancel(timeout)
@@ -451,7 +491,7 @@ func (w *tfWorkdir) start(command string, grace time.Duration, call tfCall) *tfP
 	_ = w.tf.SetWaitDelay(grace) // fails only on Windows, where tfexec kills at once: there is no SIGINT to send
 	go func() {
 		defer close(p.done)
-		p.err = call(ctx, p.stdout, tfexec.Reattach(reattach))
+		p.err = call(ctx, p.stdout, p.stderr, reattach)
 	}()
 	return p
 }

@@ -158,10 +158,10 @@ func TestContextRetention_forwardsPerResourceCallsWithoutValues(t *testing.T) {
 }
 
 func TestServe_stripsLoggersOnlyWhenLogsAreDiscarded(t *testing.T) {
-	if _, wrapped := NewProtocol6Server(emptyProvider{}, true).(loggerFreeServer); !wrapped {
+	if _, wrapped := belowPassthrough(NewProtocol6Server(emptyProvider{}, true)).(loggerFreeServer); !wrapped {
 		t.Error("quiet: the server is not the logger-free one")
 	}
-	if _, wrapped := NewProtocol6Server(emptyProvider{}, false).(loggerFreeServer); wrapped {
+	if _, wrapped := belowPassthrough(NewProtocol6Server(emptyProvider{}, false)).(loggerFreeServer); wrapped {
 		t.Error("logging requested: the server drops the loggers")
 	}
 }

@@ -61,14 +61,16 @@ func logWorkarounds(debug bool) (quietSDKLogs, stripLoggers bool) {
 
 // NewProtocol6Server is the framework's protocol server for p, wrapped by p when it is a
 // ProtocolWrapper. stripLoggers says that nobody reads the provider's logs; the per-resource calls
-// then run on contexts without the plugin loggers (context_retention.go).
+// then run on contexts without the plugin loggers (context_retention.go). The calls that no wrapper
+// carries (actions, list resources) reach the framework's server directly (passthrough.go).
 func NewProtocol6Server(p provider.Provider, stripLoggers bool) tfprotov6.ProviderServer {
-	server := providerserver.NewProtocol6(p)()
+	framework := providerserver.NewProtocol6(p)()
+	server := framework
 	if wrapper, ok := p.(ProtocolWrapper); ok {
 		server = wrapper.WrapProtocolServer(server)
 	}
-	if !stripLoggers {
-		return server
+	if stripLoggers {
+		server = loggerFreeServer{ProviderServer: server}
 	}
-	return loggerFreeServer{ProviderServer: server}
+	return withFrameworkOnlyCalls(server, framework, p)
 }

@@ -121,3 +121,16 @@ func (p *wrappingProvider) WrapProtocolServer(s tfprotov6.ProviderServer) tfprot
 	p.calls++
 	return wrapped{s}
 }
+
+// belowPassthrough is the server that withFrameworkOnlyCalls wrapped, so that tests can look at the wrappers.
+func belowPassthrough(server tfprotov6.ProviderServer) tfprotov6.ProviderServer {
+	switch s := server.(type) {
+	case actionServingServer:
+		return s.ProviderServer
+	case listServingServer:
+		return s.ProviderServer
+	case actionAndListServingServer:
+		return s.ProviderServer
+	}
+	return server
+}
