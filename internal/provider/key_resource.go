@@ -436,6 +436,7 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	defer cancel()
 	// Without a configured provider (unknown provider settings) keep the state as it is.
 	if r.data == nil {
+		keepStateUnread(ctx, resp, state.KeyTag)
 		return
 	}
 

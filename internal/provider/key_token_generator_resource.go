@@ -189,6 +189,7 @@ func (r *keyTokenGeneratorResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	if r.data == nil { // without a configured provider keep the state as it is
+		keepStateUnread(ctx, resp, state.KeyTag)
 		return
 	}
 	tag := state.KeyTag.ValueString()
