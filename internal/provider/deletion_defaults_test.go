@@ -80,6 +80,22 @@ func TestDeletionDefaults_ofProviderBlock(t *testing.T) {
 	}
 }
 
+// An unknown default is an unknown provider setting: Configure then hands out no provider data, and
+// the resources plan as for any unknown provider configuration.
+func TestDeletionDefaults_unknownDefaultIsUnknownConfiguration(t *testing.T) {
+	for _, config := range []providerModel{
+		{DefaultDeletionPolicy: types.StringUnknown()},
+		{DefaultDeletionProtection: types.BoolUnknown()},
+	} {
+		if !config.hasUnknownValue() {
+			t.Errorf("%+v: not reported as unknown", config)
+		}
+	}
+	if (providerModel{DefaultDeletionPolicy: types.StringValue("ABANDON"), DefaultDeletionProtection: types.BoolValue(true)}).hasUnknownValue() {
+		t.Error("known defaults reported as unknown")
+	}
+}
+
 // --- configurations ---
 
 // testAccProviderConfig_deletionDefaults is the mock's provider block with extra argument lines.
