@@ -26,4 +26,10 @@ provider "ncloudkms" {
   # Optional: retry throttled or failed calls up to 5 times, each attempt at most 30 seconds.
   max_retries     = 5
   request_timeout = "30s"
+
+  # Optional: safe by default. Every key that sets no deletion_policy keeps a 72-hour recovery
+  # window on destroy, and every key and token generator that sets no deletion_protection makes
+  # destroy and replacement fail at plan time.
+  default_deletion_policy     = "SCHEDULE"
+  default_deletion_protection = true
 }

@@ -224,6 +224,7 @@ func (r *keyACLResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	if r.data == nil { // without a configured provider keep the state as it is
+		keepStateUnread(ctx, resp, state.KeyTag)
 		return
 	}
 	tag := state.KeyTag.ValueString()

@@ -63,6 +63,15 @@ func removeFromState(ctx context.Context, resp *resource.ReadResponse, tag strin
 	}
 }
 
+// keepStateUnread answers a Read made without provider data (while the provider configuration is
+// unknown): the state stays as it is, and so does its identity, which terraform-plugin-framework
+// v1.19 requires after every Read, also from a CLI that sends none (before Terraform 1.12).
+func keepStateUnread(ctx context.Context, resp *resource.ReadResponse, tag types.String) {
+	if resp.Identity != nil {
+		resp.Diagnostics.Append(resp.Identity.Set(ctx, keyIdentityModel{KeyTag: tag})...)
+	}
+}
+
 // keyIdentityModel is the identity: the key tag.
 type keyIdentityModel struct {
 	KeyTag types.String `tfsdk:"key_tag"`

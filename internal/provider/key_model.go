@@ -94,13 +94,13 @@ func (m *keyModel) setStatus(status string) {
 }
 
 // defaultStateOnlyAttributes fills the attributes the API does not know about when they are
-// null, as they are after an import.
-func (m *keyResourceModel) defaultStateOnlyAttributes() {
+// null, as they are after an import, with the provider's deletion defaults.
+func (m *keyResourceModel) defaultStateOnlyAttributes(defaults deletionDefaults) {
 	if m.DeletionPolicy.IsNull() || m.DeletionPolicy.IsUnknown() {
-		m.DeletionPolicy = types.StringValue(defaultDeletionPolicy)
+		m.DeletionPolicy = types.StringValue(defaults.Policy)
 	}
 	if m.DeletionProtection.IsNull() || m.DeletionProtection.IsUnknown() {
-		m.DeletionProtection = types.BoolValue(defaultDeletionProtection)
+		m.DeletionProtection = types.BoolValue(defaults.Protection)
 	}
 	if m.RestoreIfPending.IsNull() || m.RestoreIfPending.IsUnknown() {
 		m.RestoreIfPending = types.BoolValue(defaultRestoreIfPending)

@@ -88,16 +88,25 @@ func TestKeyModel_defaultsAfterImport(t *testing.T) {
 	m := keyResourceModel{
 		DeletionPolicy: types.StringNull(), DeletionProtection: types.BoolNull(), RestoreIfPending: types.BoolNull(),
 	}
-	m.defaultStateOnlyAttributes()
+	m.defaultStateOnlyAttributes(builtInDeletionDefaults)
 	if m.DeletionPolicy.ValueString() != "DELETE" || m.DeletionProtection.ValueBool() || m.RestoreIfPending.ValueBool() ||
 		m.DeletionProtection.IsNull() || m.RestoreIfPending.IsNull() {
 		t.Errorf("defaults: %s %s %s", m.DeletionPolicy, m.DeletionProtection, m.RestoreIfPending)
 	}
 
+	// The provider's deletion defaults, where it sets them.
+	underProviderDefaults := keyResourceModel{
+		DeletionPolicy: types.StringNull(), DeletionProtection: types.BoolNull(), RestoreIfPending: types.BoolNull(),
+	}
+	underProviderDefaults.defaultStateOnlyAttributes(deletionDefaults{Policy: "SCHEDULE", Protection: true})
+	if underProviderDefaults.DeletionPolicy.ValueString() != "SCHEDULE" || !underProviderDefaults.DeletionProtection.ValueBool() {
+		t.Errorf("provider defaults: %s %s", underProviderDefaults.DeletionPolicy, underProviderDefaults.DeletionProtection)
+	}
+
 	kept := keyResourceModel{
 		DeletionPolicy: types.StringValue("ABANDON"), DeletionProtection: types.BoolValue(true), RestoreIfPending: types.BoolValue(true),
 	}
-	kept.defaultStateOnlyAttributes()
+	kept.defaultStateOnlyAttributes(deletionDefaults{Policy: "SCHEDULE", Protection: false})
 	if kept.DeletionPolicy.ValueString() != "ABANDON" || !kept.DeletionProtection.ValueBool() || !kept.RestoreIfPending.ValueBool() {
 		t.Errorf("set values were overwritten: %s %s %s", kept.DeletionPolicy, kept.DeletionProtection, kept.RestoreIfPending)
 	}

@@ -148,23 +148,23 @@ func (r *keyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 				Default:             booldefault.StaticBool(true),
 				MarkdownDescription: "Whether the key is usable (`ENABLE`) or not (`DISABLE`). Defaults to `true`.",
 			},
+			// No static Default: the plan fills deletion_policy and deletion_protection from the
+			// provider's defaults (deletion_defaults.go).
 			"deletion_policy": schema.StringAttribute{
 				Optional: true,
 				Computed: true,
-				Default:  stringdefault.StaticString(defaultDeletionPolicy),
 				MarkdownDescription: "What destroy (and replacement) does: " + markdownValueList(deletionPolicies) + ". " +
 					"`DELETE` requests deletion and then deletes the key at once, irreversibly; " +
 					"`SCHEDULE` requests deletion only, and NCloud deletes the key 72 hours later unless it is restored; " +
-					"`ABANDON` only removes the key from the state. Defaults to `" + defaultDeletionPolicy + "`. " +
-					"Kept in the Terraform state only.",
+					"`ABANDON` only removes the key from the state. " +
+					ownDeletionDefaultDescription(defaultDeletionPolicyAttribute, defaultDeletionPolicy),
 				Validators: []validator.String{stringvalidator.OneOf(deletionPolicies...)},
 			},
 			"deletion_protection": schema.BoolAttribute{
 				Optional: true,
 				Computed: true,
-				Default:  booldefault.StaticBool(defaultDeletionProtection),
-				MarkdownDescription: "When `true`, destroy and replacement fail at plan time. Defaults to `false`. " +
-					"Kept in the Terraform state only.",
+				MarkdownDescription: "When `true`, destroy and replacement fail at plan time. " +
+					ownDeletionDefaultDescription(defaultDeletionProtectionAttribute, "false"),
 			},
 			"refuse_deletion_if_used_within": schema.StringAttribute{
 				Optional: true,
@@ -440,6 +440,7 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	defer cancel()
 	// Without a configured provider (unknown provider settings) keep the state as it is.
 	if r.data == nil {
+		keepStateUnread(ctx, resp, state.KeyTag)
 		return
 	}
 
@@ -472,7 +473,7 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		state.DisabledVersions = disabledVersionsOf(listed)
 	}
 	state.setFromKey(key)
-	state.defaultStateOnlyAttributes()
+	state.defaultStateOnlyAttributes(r.data.deletionDefaults)
 	// Refresh runs before the plan in the same provider process: a tainted key's replacement
 	// then knows the key as it is now (key_replacement.go).
 	r.data.stateKeys.Observe(replacedKeyOf(state))
@@ -764,7 +765,8 @@ const importByNamePrefix = "name/"
 var keyTagPattern = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
 
 // ImportState accepts a key tag (64 hexadecimal characters, any case) or name/<keyName>. A key
-// pending deletion can be imported. State-only attributes start at their defaults.
+// pending deletion can be imported. State-only attributes start at their defaults, the provider's
+// where it sets them: a configuration that leaves them out then plans no change.
 func (r *keyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id, ok := importID(ctx, req, resp)
 	if !ok {
@@ -787,11 +789,12 @@ func (r *keyResource) ImportState(ctx context.Context, req resource.ImportStateR
 		return
 	}
 
+	defaults := r.knownDeletionDefaults()
 	for attribute, value := range map[string]any{
 		"id":                  tag,
 		"key_tag":             tag,
-		"deletion_policy":     defaultDeletionPolicy,
-		"deletion_protection": defaultDeletionProtection,
+		"deletion_policy":     defaults.Policy,
+		"deletion_protection": defaults.Protection,
 		"restore_if_pending":  defaultRestoreIfPending,
 	} {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(attribute), value)...)

@@ -30,6 +30,7 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 			return
 		}
 		shapeCreatePlan(&plan)
+		r.plannedKeyDeletionSettings(ctx, req.Config, nil, &resp.Diagnostics).applyTo(&plan)
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		r.planCreate(ctx, req, resp, plan)
 		return
@@ -51,9 +52,14 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		return
 	}
 
+	// A new provider default changes the deletion settings of a key that sets none: an update.
+	settings := r.plannedKeyDeletionSettings(ctx, req.Config, &state, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	// Terraform may yet replace the key (-replace, replace_triggered_by): its create plan then
 	// receives this private data and learns which key it replaces.
-	if planKeepsKeyAsIs(req, state) {
+	if planKeepsKeyAsIs(req, state) && settings.recordedIn(state) {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(prior))...)
 		return
 	}
@@ -61,6 +67,7 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 		return
 	}
+	settings.applyTo(&plan)
 	shapeUpdatePlan(state, &plan)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -55,8 +54,6 @@ type keyTokenGeneratorModel struct {
 	IssuedTokenCount   types.Int64  `tfsdk:"issued_token_count"`
 }
 
-const defaultGeneratorDeletionProtection = false
-
 func (r *keyTokenGeneratorResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_key_token_generator"
 }
@@ -86,12 +83,12 @@ func (r *keyTokenGeneratorResource) Schema(_ context.Context, _ resource.SchemaR
 				MarkdownDescription: "Arbitrary strings; any change replaces the generator in place with a new one " +
 					"(a new `generator_id`), which revokes every token the old one issued. Null and empty are the same.",
 			},
+			// No static Default: the plan fills it from the provider's default (deletion_defaults.go).
 			"deletion_protection": schema.BoolAttribute{
 				Optional: true,
 				Computed: true,
-				Default:  booldefault.StaticBool(defaultGeneratorDeletionProtection),
 				MarkdownDescription: "When `true`, every plan that would revoke the generator's tokens (destroy, " +
-					"regeneration, replacement) fails. Defaults to `false`. Kept in the Terraform state only.",
+					"regeneration, replacement) fails. " + ownDeletionDefaultDescription(defaultDeletionProtectionAttribute, "false"),
 			},
 			"generator_id": schema.StringAttribute{
 				Computed:            true,
@@ -189,6 +186,7 @@ func (r *keyTokenGeneratorResource) Read(ctx context.Context, req resource.ReadR
 		return
 	}
 	if r.data == nil { // without a configured provider keep the state as it is
+		keepStateUnread(ctx, resp, state.KeyTag)
 		return
 	}
 	tag := state.KeyTag.ValueString()
@@ -206,7 +204,7 @@ func (r *keyTokenGeneratorResource) Read(ctx context.Context, req resource.ReadR
 	}
 	state.setFromGenerator(tag, g)
 	if state.DeletionProtection.IsNull() || state.DeletionProtection.IsUnknown() { // after an import
-		state.DeletionProtection = types.BoolValue(defaultGeneratorDeletionProtection)
+		state.DeletionProtection = types.BoolValue(r.data.deletionDefaults.Protection)
 	}
 	// Refresh runs before the plan in the same provider process: a tainted generator's
 	// replacement then knows its issued tokens as they are now.
@@ -280,10 +278,10 @@ func (r *keyTokenGeneratorResource) Delete(ctx context.Context, req resource.Del
 }
 
 // ImportState takes the generator of the key tagged with the import ID (or the identity's key
-// tag); deletion_protection starts at its default.
+// tag); deletion_protection starts at its default, the provider's where it sets one.
 func (r *keyTokenGeneratorResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importKeyTag(ctx, req, resp, keyTokenGeneratorTypeName)
 	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), defaultGeneratorDeletionProtection)...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), r.knownDeletionDefaults().Protection)...)
 	}
 }

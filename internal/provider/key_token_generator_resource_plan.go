@@ -115,6 +115,7 @@ func (r *keyTokenGeneratorResource) ModifyPlan(ctx context.Context, req resource
 	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 		return
 	}
+	plan.DeletionProtection = r.plannedGeneratorProtection(ctx, req.Config, state.DeletionProtection, &resp.Diagnostics)
 	change, why := plannedGeneratorChange(state, plan)
 	shapeGeneratorPlan(state, &plan, change)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
@@ -193,6 +194,8 @@ func (r *keyTokenGeneratorResource) planCreate(ctx context.Context, req resource
 	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 		return
 	}
+	plan.DeletionProtection = r.plannedGeneratorProtection(ctx, req.Config, types.BoolNull(), &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	if replaced, ok := replacedGeneratorFromPrivate(ctx, req); ok {
 		if replaced.Announced {
 			return

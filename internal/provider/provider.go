@@ -81,6 +81,9 @@ type providerModel struct {
 	Endpoint       types.String `tfsdk:"endpoint"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
+	// The deletion settings of the resources that set none (deletion_defaults.go).
+	DefaultDeletionPolicy     types.String `tfsdk:"default_deletion_policy"`
+	DefaultDeletionProtection types.Bool   `tfsdk:"default_deletion_protection"`
 }
 
 func (p *ncloudKMSProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -161,6 +164,8 @@ func (p *ncloudKMSProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					},
 				}},
 			},
+			defaultDeletionPolicyAttribute:     defaultDeletionPolicyProviderAttribute(),
+			defaultDeletionProtectionAttribute: defaultDeletionProtectionProviderAttribute(),
 		},
 	}
 }
@@ -234,7 +239,7 @@ func (p *ncloudKMSProvider) Configure(ctx context.Context, req provider.Configur
 	p.client = client
 	p.mu.Unlock()
 	data := &providerData{client: client, clock: p.opts.Now, keyNames: p.keyNames, stateKeys: p.stateKeys,
-		generators: p.stateGenerators}
+		generators: p.stateGenerators, deletionDefaults: deletionDefaultsOf(config.DefaultDeletionPolicy, config.DefaultDeletionProtection)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
@@ -301,7 +306,8 @@ func (p *ncloudKMSProvider) Actions(_ context.Context) []func() action.Action {
 
 func (m providerModel) hasUnknownValue() bool {
 	return m.AccessKey.IsUnknown() || m.SecretKey.IsUnknown() || m.Site.IsUnknown() || m.KeyBoundary.IsUnknown() ||
-		m.Endpoint.IsUnknown() || m.MaxRetries.IsUnknown() || m.RequestTimeout.IsUnknown()
+		m.Endpoint.IsUnknown() || m.MaxRetries.IsUnknown() || m.RequestTimeout.IsUnknown() ||
+		m.DefaultDeletionPolicy.IsUnknown() || m.DefaultDeletionProtection.IsUnknown()
 }
 
 // input converts the (fully known) provider block to plain values; null becomes "not set".

@@ -24,6 +24,8 @@ type providerData struct {
 	// generators are the token generators of this configuration's state, so that a create that
 	// replaces a tainted one is recognised (key_token_generator_resource_plan.go).
 	generators *stateGenerators
+	// deletionDefaults fill the deletion settings of the resources that set none (deletion_defaults.go).
+	deletionDefaults deletionDefaults
 }
 
 // keyNameIndex lists the account's keys on first use and remembers the answer.
