@@ -274,8 +274,8 @@ func (r *keyResource) Create(ctx context.Context, req resource.CreateRequest, re
 	if client == nil {
 		return
 	}
-	// The plan's replaced-key record (key_replacement.go) says nothing about the new key.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, nil)...)
+	// The plan's removal record (key_removal.go) says nothing about the new key.
+	resp.Diagnostics.Append(keyRemovalRecord.Clear(ctx, resp.Private)...)
 
 	// A stop (Ctrl-C) must not cut a create short once it has begun: a key the server made must reach
 	// the state whole, neither orphaned nor saved tainted. The calls end their own way, within a grace period.
@@ -475,8 +475,8 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	state.setFromKey(key)
 	state.defaultStateOnlyAttributes(r.data.deletionDefaults)
 	// Refresh runs before the plan in the same provider process: a tainted key's replacement
-	// then knows the key as it is now (key_replacement.go).
-	r.data.stateKeys.Observe(replacedKeyOf(state))
+	// then knows the key as it is now (key_removal.go).
+	r.data.stateKeys.Observe(removalRecordOf(state))
 	saveKeyState(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
@@ -511,8 +511,8 @@ func (r *keyResource) Update(ctx context.Context, req resource.UpdateRequest, re
 			return
 		}
 	}
-	// The plan's replaced-key record (key_replacement.go) is for plans only, not for the state.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, nil)...)
+	// The plan's removal record (key_removal.go) is for plans only, not for the state.
+	resp.Diagnostics.Append(keyRemovalRecord.Clear(ctx, resp.Private)...)
 	saveKeyState(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
@@ -650,15 +650,7 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
 	defer cancel()
 	key := keyRef{Name: state.Name.ValueString(), Tag: state.KeyTag.ValueString()}
-
-	// Backstop of the plan-time error, for plans made before protection was recorded.
-	if state.DeletionProtection.ValueBool() {
-		resp.Diagnostics.AddError(summaryKeyDeletionProtected, protectionErrorDetail(removal{Key: key}))
-		return
-	}
-	// Backstop of the plan-time diagnostics: no key leaves Terraform without a plan that said so.
-	if !removalAnnounced(ctx, req, key.Tag) {
-		resp.Diagnostics.AddError(summaryKeyRemovalNotAnnounced, removalNotAnnouncedDetail(key))
+	if !removalMayProceed(ctx, req.Private, state, &resp.Diagnostics) {
 		return
 	}
 	defer func() {
@@ -674,12 +666,8 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	if client == nil {
 		return
 	}
-	// The guard looks again right before the first call: a use since the plan counts too.
-	if guarded := replacedKeyOf(state); guarded.GuardWindow != "" {
-		r.guardAgainstRecentUse(guarded, r.lastUseOf(ctx, guarded), r.data.now(), &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
+	if !r.guardStillAllows(ctx, state, &resp.Diagnostics) {
+		return
 	}
 
 	// A stop (Ctrl-C) does not cut a deletion short once it has begun: cancelling the final DELETE
@@ -741,13 +729,6 @@ func (r *keyResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("status"), types.StringValue(kmsapi.StatusRevoke))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("enabled"), types.BoolValue(false))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_scheduled_for"), types.StringValue(destroyAt))...)
-}
-
-// removalAnnounced reports whether the plan being applied announced the removal of the key
-// tagged tag (its replaced-key record, key_replacement.go).
-func removalAnnounced(ctx context.Context, req resource.DeleteRequest, tag string) bool {
-	announced, ok := privateRecord(ctx, req.Private, replacedKeyPrivateKey, decodeReplacedKey)
-	return ok && announced.Announced && strings.EqualFold(announced.Tag, tag)
 }
 
 // requestTime is when NCloud took the deletion request (its clock decides the deletion date), or

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -16,7 +15,8 @@ import (
 )
 
 // The plan of ncloudkms_key: the computed values it predicts, and the plan-time diagnostics
-// (DESIGN.md "Plan-time diagnostics"). Replacements that Terraform forces: key_replacement.go.
+// (DESIGN.md "Plan-time diagnostics"). What a plan says and records about removing the key: the
+// removal protocol, key_removal.go.
 
 // ModifyPlan predicts the computed attributes the API will report, then adds the plan-time
 // diagnostics about deletion and name clashes. It decodes the plan and the state once.
@@ -40,15 +40,13 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
-	prior := replacedKeyOf(state)
+	prior := removalRecordOf(state)
 	if r.stateKeys().PlannedWithPrior(prior) {
 		resp.Diagnostics.AddError(summaryKeyNameInUse, nameClaimedByCreateDetail(prior.ref()))
 		return
 	}
 	if req.Plan.Raw.IsNull() {
-		r.announceRemoval(ctx, prior, removalOf(state), nil, warnRemoval, &resp.Diagnostics)
-		prior.Announced = true // Delete checks that the plan announced the removal
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(prior))...)
+		r.announceDestroy(ctx, state, prior, resp)
 		return
 	}
 
@@ -57,10 +55,8 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// Terraform may yet replace the key (-replace, replace_triggered_by): its create plan then
-	// receives this private data and learns which key it replaces.
 	if planKeepsKeyAsIs(req, state) && settings.recordedIn(state) {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(prior))...)
+		recordUnannounced(ctx, prior, resp)
 		return
 	}
 	var plan keyResourceModel
@@ -71,15 +67,11 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	shapeUpdatePlan(state, &plan)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 
-	causes := replacementCauses(state, plan)
-	prior.Announced = len(causes) > 0
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(prior))...)
-	if prior.Announced {
-		rm := removalOf(state)
-		rm.Causes = causes
-		r.announceRemoval(ctx, prior, rm, &plan, warnRemoval, &resp.Diagnostics)
+	if causes := replacementCauses(state, plan); len(causes) > 0 {
+		r.announceReplacement(ctx, state, prior, causes, &plan, resp)
 		return
 	}
+	recordUnannounced(ctx, prior, resp)
 	r.addUpdateDiagnostics(ctx, state, plan, &resp.Diagnostics)
 }
 
@@ -172,30 +164,19 @@ func rotationChangeNeedsEnabledKey(state, plan keyResourceModel) diag.Diagnostic
 }
 
 // planCreate adds the diagnostics of a create plan (DESIGN.md "Plan-time diagnostics"). A create
-// may replace a key of this configuration (key_replacement.go): its plan then says what
+// may replace a key of this configuration (key_removal.go): its plan then says what
 // happens to that key, exactly as a replacement that the configuration forces does.
 func (r *keyResource) planCreate(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, plan keyResourceModel) {
 	diags := &resp.Diagnostics
 	addVersionDiagnostics(nil, plan, diags)
-	if replaced, ok := replacedKeyFromPrivate(ctx, req); ok {
-		// The second plan of a replacement. When the configuration forces it, the first plan
-		// announced it. Otherwise (-replace, replace_triggered_by) Terraform drops this plan's
-		// warnings and shows only its errors, so the replacement is refused: no key is removed
-		// without the plan saying so.
-		if !replaced.Announced {
-			r.announceRemoval(ctx, replaced, replaced.removal(forcedByRequest), &plan, refuseRemoval, diags)
+	if replaced, ok := keyRemovalRecord.Get(ctx, req.Private); ok {
+		if r.refuseUnannouncedReplacement(ctx, replaced, plan, diags) {
 			return
 		}
 		r.checkNameForCreate(ctx, plan, replaced.Tag, resp, diags)
 		return
 	}
 	r.checkNameForCreate(ctx, plan, "", resp, diags)
-}
-
-// replacedKeyFromPrivate reads the record that the plan with the prior state left for the
-// create plan of a replacement.
-func replacedKeyFromPrivate(ctx context.Context, req resource.ModifyPlanRequest) (replacedKey, bool) {
-	return privateRecord(ctx, req.Private, replacedKeyPrivateKey, decodeReplacedKey)
 }
 
 // addUpdateDiagnostics reports an in-place plan: a pending key that is restored, a rename to a
@@ -213,112 +194,11 @@ func (r *keyResource) addUpdateDiagnostics(ctx context.Context, state, plan keyR
 	}
 }
 
-// How announceRemoval reports a removal that deletion_protection does not block.
-const (
-	warnRemoval   = false // the policy's warning
-	refuseRemoval = true  // an error that says what the policy would do
-)
-
-// announceRemoval reports what a plan does to the key it removes, whatever removes it (destroy,
-// removal, any replacement): the protection error; or the policy's warning (with refuse, an
-// error quoting it), which ends with the key's last use when the key is deleted or scheduled;
-// the refusal of refuse_deletion_if_used_within; and, for a replacement (planned is the new key),
-// the refusal of a name that the current key keeps.
-func (r *keyResource) announceRemoval(ctx context.Context, current replacedKey, rm removal, planned *keyResourceModel,
-	refuse bool, diags *diag.Diagnostics) {
-	protected := current.DeletionProtection
-	if planned != nil {
-		if !planned.DeletionPolicy.IsUnknown() && !planned.DeletionPolicy.IsNull() &&
-			deletionPolicyOf(planned.DeletionPolicy) != current.DeletionPolicy {
-			rm.NewPolicy = planned.DeletionPolicy.ValueString()
-		}
-		protected = protected || planned.DeletionProtection.ValueBool()
-		rm.KeepsName = !planned.Name.IsUnknown() && strings.EqualFold(planned.Name.ValueString(), current.Name)
-	}
-	if protected {
-		diags.AddError(summaryKeyDeletionProtected, protectionErrorDetail(rm))
-		return
-	}
-	now := r.data.now()
-	if current.DeletionPolicy != deletionPolicyAbandon {
-		use := r.lastUseOf(ctx, current)
-		rm.LastUse = use.line(now)
-		r.guardAgainstRecentUse(current, use, now, diags)
-	}
-	summary, detail := removalWarning(current.DeletionPolicy, rm, now)
-	if refuse {
-		diags.AddError(summaryKeyReplacementOnRequestRefused, replacementOnRequestRefusedDetail(rm, detail))
-	} else {
-		diags.AddWarning(summary, detail)
-	}
-	if planned != nil {
-		addReplacementNameClash(current, *planned, rm, diags)
-	}
-}
-
-// lastUseOf reads the key's last use; without a configured provider it says so.
-func (r *keyResource) lastUseOf(ctx context.Context, key replacedKey) lastUse {
-	if r.data == nil {
-		return lastUse{err: errNoClient}
-	}
-	created, _ := time.Parse(time.RFC3339, key.CreatedAt)
-	return readLastUse(ctx, r.data.client, key.Tag, created)
-}
-
-// guardAgainstRecentUse refuses the removal of a key with refuse_deletion_if_used_within when an
-// application or a person used it within that window, or when its last use could not be read.
-func (r *keyResource) guardAgainstRecentUse(key replacedKey, use lastUse, now time.Time, diags *diag.Diagnostics) {
-	window, on := parseGuardWindow(key.GuardWindow)
-	switch {
-	case !on:
-	case use.err != nil:
-		diags.AddError(summaryKeyLastUseUnreadable, lastUseUnreadableDetail(key.ref(), key.GuardWindow, use.err))
-	case use.usedWithin(window, now):
-		diags.AddError(summaryKeyUsedRecently, usedRecentlyDetail(key.ref(), key.GuardWindow, use.line(now)))
-	}
-}
-
-// removalOf describes the key in state for the destroy and replacement diagnostics.
-func removalOf(state keyResourceModel) removal {
-	rm := removal{Key: keyRef{Name: state.Name.ValueString(), Tag: state.KeyTag.ValueString()}}
-	if state.Status.ValueString() == kmsapi.StatusRevoke {
-		rm.PendingUntil = pendingUntil(state)
-	}
-	return rm
-}
-
 func pendingUntil(state keyResourceModel) string {
 	if state.DeletionScheduledFor.IsNull() || state.DeletionScheduledFor.ValueString() == "" {
 		return unknownDate
 	}
 	return state.DeletionScheduledFor.ValueString()
-}
-
-// removalWarning is the summary and detail of the warning that removing the key under policy earns.
-func removalWarning(policy string, rm removal, now time.Time) (summary, detail string) {
-	switch policy {
-	case deletionPolicyAbandon:
-		return summaryKeyWillBeAbandoned, abandonWarningDetail(rm)
-	case deletionPolicySchedule:
-		return summaryKeyWillBeScheduled, scheduleWarningDetail(rm, now.Add(deletionDelay))
-	default:
-		return summaryKeyWillBeDeleted, deleteWarningDetail(rm)
-	}
-}
-
-// addReplacementNameClash reports a replacement that keeps the name while the old key survives
-// its removal (SCHEDULE keeps it pending, ABANDON keeps it): the create would then fail on the
-// name after the old key has already been given up.
-func addReplacementNameClash(current replacedKey, plan keyResourceModel, rm removal, diags *diag.Diagnostics) {
-	policy := current.DeletionPolicy
-	if policy == deletionPolicyDelete || plan.Name.IsUnknown() || !strings.EqualFold(plan.Name.ValueString(), current.Name) {
-		return
-	}
-	summary := summaryKeyNameInUse
-	if policy == deletionPolicySchedule {
-		summary = summaryKeyNameHeldByPending
-	}
-	diags.AddError(summary, replacementNameClashDetail(rm, policy, plan.Name.ValueString()))
 }
 
 func isRename(before, after types.String) bool {
@@ -340,14 +220,7 @@ func (r *keyResource) checkNameForCreate(ctx context.Context, plan keyResourceMo
 	}
 	if replacedTag == "" {
 		if tainted, ok := r.stateKeys().ClaimTainted(holder.KeyTag); ok {
-			tainted.Status, tainted.ScheduledFor = holder.Status, "" // what the API says now
-			if holder.Status == kmsapi.StatusRevoke {
-				tainted.ScheduledFor = formatMillis(holder.DestroyDate)
-			}
-			r.announceRemoval(ctx, tainted, tainted.removal(forcedByTaint), &plan, warnRemoval, diags)
-			// Delete then knows that this plan announced the key's removal.
-			tainted.Announced = true
-			diags.Append(resp.Private.SetKey(ctx, replacedKeyPrivateKey, encodeReplacedKey(tainted))...)
+			r.announceTaintedReplacement(ctx, tainted, holder, plan, resp, diags)
 			return
 		}
 	}

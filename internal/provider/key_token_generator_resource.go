@@ -158,7 +158,7 @@ func (r *keyTokenGeneratorResource) Create(ctx context.Context, req resource.Cre
 		return
 	}
 	// The plan's replaced-generator record says nothing about the new generator.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedGeneratorPrivateKey, nil)...)
+	resp.Diagnostics.Append(generatorRemovalRecord.Clear(ctx, resp.Private)...)
 	tag := plan.KeyTag.ValueString()
 	if err := ctx.Err(); err != nil {
 		resp.Diagnostics.AddError(summaryKeyTokenGeneratorCreationFailed, fmt.Sprintf("No token generator was created for "+
@@ -222,7 +222,7 @@ func (r *keyTokenGeneratorResource) Update(ctx context.Context, req resource.Upd
 		return
 	}
 	// The plan's replaced-generator record is for plans only.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedGeneratorPrivateKey, nil)...)
+	resp.Diagnostics.Append(generatorRemovalRecord.Clear(ctx, resp.Private)...)
 	tag := state.KeyTag.ValueString()
 	next := state
 	next.DeletionProtection = plan.DeletionProtection

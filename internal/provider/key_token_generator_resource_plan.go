@@ -15,7 +15,7 @@ import (
 // so on the resource's address (`Key tokens will be revoked`), or fails under deletion_protection.
 //
 // The paths that revoke them (DESIGN.md "Every path to a replacement" explains how Terraform plans
-// each, and key_replacement.go how ncloudkms_key follows them; this resource follows them the same
+// each, and key_removal.go how ncloudkms_key follows them; this resource follows them the same
 // way):
 //
 //   - destroy, and the removal of the resource block: a plan with a prior state and no planned state;
@@ -31,8 +31,9 @@ import (
 //
 // Delete refuses a removal that no plan announced, and a protected generator.
 
-// replacedGeneratorPrivateKey is the private-data key of the replaced-generator record of a plan.
-const replacedGeneratorPrivateKey = "replaces_token_generator"
+// generatorRemovalRecord is where a plan keeps its replacedGenerator record.
+var generatorRemovalRecord = privateRecordKey[replacedGenerator]{name: "replaces_token_generator",
+	valid: func(g replacedGenerator) bool { return g.KeyTag != "" }}
 
 // replacedGenerator is what the plan of a removal needs to know about the generator it removes.
 // Its JSON names are those of the resource's attributes, so a raw state decodes into it.
@@ -52,21 +53,13 @@ func replacedGeneratorOf(state keyTokenGeneratorModel) replacedGenerator {
 	}
 }
 
-// decodeReplacedGenerator reads a replaced-generator record, or the raw state of a generator.
+// decodeReplacedGenerator reads the raw state of a generator (UpgradeResourceState) as a record.
 func decodeReplacedGenerator(raw []byte) (replacedGenerator, bool) {
 	var g replacedGenerator
 	if len(raw) == 0 || json.Unmarshal(raw, &g) != nil || g.KeyTag == "" {
 		return replacedGenerator{}, false
 	}
 	return g, true
-}
-
-func encodeReplacedGenerator(g replacedGenerator) []byte {
-	raw, err := json.Marshal(g)
-	if err != nil { // a struct of strings, numbers and bools always marshals
-		panic(err)
-	}
-	return raw
 }
 
 // stateGenerators is every token generator of this configuration's state that this provider
@@ -107,7 +100,7 @@ func (r *keyTokenGeneratorResource) ModifyPlan(ctx context.Context, req resource
 	if req.Plan.Raw.IsNull() {
 		r.addRevocationDiagnostics(ctx, prior, prior.DeletionProtection, generatorDestroyed, "", &resp.Diagnostics)
 		prior.Announced = true // Delete checks that the plan announced the removal
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedGeneratorPrivateKey, encodeReplacedGenerator(prior))...)
+		resp.Diagnostics.Append(generatorRemovalRecord.Set(ctx, resp.Private, prior)...)
 		return
 	}
 
@@ -126,7 +119,7 @@ func (r *keyTokenGeneratorResource) ModifyPlan(ctx context.Context, req resource
 	}
 	// Terraform may yet replace the generator (-replace, replace_triggered_by): its create plan then
 	// receives this record and learns what it replaces, and whether this plan said so.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedGeneratorPrivateKey, encodeReplacedGenerator(prior))...)
+	resp.Diagnostics.Append(generatorRemovalRecord.Set(ctx, resp.Private, prior)...)
 }
 
 // plannedGeneratorChange says whether an update plan revokes the tokens: generatorReplaced when
@@ -219,7 +212,7 @@ func (r *keyTokenGeneratorResource) planCreate(ctx context.Context, req resource
 	protected := tainted.DeletionProtection || plan.DeletionProtection.ValueBool()
 	r.addRevocationDiagnostics(ctx, tainted, protected, generatorTainted, "", &resp.Diagnostics)
 	tainted.Announced = true // Delete then knows that this plan announced the removal
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, replacedGeneratorPrivateKey, encodeReplacedGenerator(tainted))...)
+	resp.Diagnostics.Append(generatorRemovalRecord.Set(ctx, resp.Private, tainted)...)
 }
 
 // checkNoGenerator refuses, at plan time, a create for a key that has a generator already: the
@@ -236,7 +229,7 @@ func (r *keyTokenGeneratorResource) checkNoGenerator(ctx context.Context, tag st
 // replacedGeneratorFromPrivate reads the record that the plan with the prior state left for the
 // create plan of a replacement.
 func replacedGeneratorFromPrivate(ctx context.Context, req resource.ModifyPlanRequest) (replacedGenerator, bool) {
-	return privateRecord(ctx, req.Private, replacedGeneratorPrivateKey, decodeReplacedGenerator)
+	return generatorRemovalRecord.Get(ctx, req.Private)
 }
 
 // addRevocationDiagnostics warns that the generator's tokens are revoked, or refuses it under protection.
@@ -253,6 +246,6 @@ func (r *keyTokenGeneratorResource) addRevocationDiagnostics(ctx context.Context
 // generatorRemovalAnnounced reports whether the plan being applied announced the removal of the
 // generator of the key tagged tag.
 func generatorRemovalAnnounced(ctx context.Context, req resource.DeleteRequest, tag string) bool {
-	announced, ok := privateRecord(ctx, req.Private, replacedGeneratorPrivateKey, decodeReplacedGenerator)
+	announced, ok := generatorRemovalRecord.Get(ctx, req.Private)
 	return ok && announced.Announced && strings.EqualFold(announced.KeyTag, tag)
 }

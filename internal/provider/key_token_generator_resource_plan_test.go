@@ -46,14 +46,13 @@ func TestStateGenerators_claimTainted(t *testing.T) {
 	}
 }
 
-func TestReplacedGenerator_privateRoundTrip(t *testing.T) {
-	g := replacedGenerator{KeyTag: "t", IssuedTokenCount: 7, DeletionProtection: true, Announced: true}
-	if got, ok := decodeReplacedGenerator(encodeReplacedGenerator(g)); !ok || got != g {
-		t.Fatalf("round trip = %+v, %v", got, ok)
-	}
-	for _, raw := range []string{"", "{}", `{"key_tag":""}`, "null", "[1]"} {
+func TestGeneratorRemovalRecord_privateRoundTrip(t *testing.T) {
+	invalid := []string{"", "{}", `{"key_tag":""}`, "null", "[1]"}
+	requirePrivateRecordRoundTrip(t, generatorRemovalRecord,
+		replacedGenerator{KeyTag: "t", IssuedTokenCount: 7, DeletionProtection: true, Announced: true}, invalid...)
+	for _, raw := range invalid {
 		if _, ok := decodeReplacedGenerator([]byte(raw)); ok {
-			t.Errorf("decodeReplacedGenerator(%q) found a record", raw)
+			t.Errorf("decodeReplacedGenerator(%q) found a generator", raw)
 		}
 	}
 }

@@ -19,7 +19,7 @@ type providerData struct {
 	// name check lists keys once per process and not once per resource.
 	keyNames *keyNameIndex
 	// stateKeys are the keys of this configuration's state, so that a create that replaces one
-	// of them is recognised (key_replacement.go).
+	// of them is recognised (key_removal.go).
 	stateKeys *stateKeys
 	// generators are the token generators of this configuration's state, so that a create that
 	// replaces a tainted one is recognised (key_token_generator_resource_plan.go).

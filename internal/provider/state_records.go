@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 
@@ -11,7 +12,7 @@ import (
 // stateRecords is every object of one resource type of this configuration's state that this
 // provider process has seen in the current graph walk (Reset), by lower-case key tag. Terraform plans
 // the replacement of a tainted object as a bare create (DESIGN.md "Every path to a replacement"); these
-// records let that create learn what it replaces (key_replacement.go for ncloudkms_key,
+// records let that create learn what it replaces (key_removal.go for ncloudkms_key,
 // key_token_generator_resource_plan.go for the token generator), and a create whose name a forgotten
 // key keeps learn that it would fail (DESIGN.md "Forget instead of destroy").
 type stateRecords[T any] struct {
@@ -139,13 +140,38 @@ type privateData interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }
 
-// privateRecord reads the record that a plan kept under key in its private data (a replaced key or
-// generator); ok is false when there is none.
-func privateRecord[T any](ctx context.Context, private privateData, key string, decode func([]byte) (T, bool)) (T, bool) {
-	raw, diags := private.GetKey(ctx, key)
-	if diags.HasError() {
+// privateDataSetter is the private data of a response (resp.Private of ModifyPlan, Create or Update).
+type privateDataSetter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// privateRecordKey is a record that a plan keeps in its private data under name, as JSON: the removal
+// records of keys (key_removal.go) and token generators (key_token_generator_resource_plan.go).
+type privateRecordKey[T any] struct {
+	name  string
+	valid func(T) bool // a decoded value that is not a record reads as none
+}
+
+// Get reads the record; ok is false when there is none.
+func (k privateRecordKey[T]) Get(ctx context.Context, private privateData) (record T, ok bool) {
+	raw, diags := private.GetKey(ctx, k.name)
+	if diags.HasError() || len(raw) == 0 || json.Unmarshal(raw, &record) != nil || !k.valid(record) {
 		var zero T
 		return zero, false
 	}
-	return decode(raw)
+	return record, true
+}
+
+// Set keeps the record.
+func (k privateRecordKey[T]) Set(ctx context.Context, private privateDataSetter, record T) diag.Diagnostics {
+	raw, err := json.Marshal(record)
+	if err != nil { // records are structs of strings, numbers and bools, which always marshal
+		panic(err)
+	}
+	return private.SetKey(ctx, k.name, raw)
+}
+
+// Clear drops the record: it is for plans only, not for the state.
+func (k privateRecordKey[T]) Clear(ctx context.Context, private privateDataSetter) diag.Diagnostics {
+	return private.SetKey(ctx, k.name, nil)
 }
