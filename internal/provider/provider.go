@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -29,6 +30,7 @@ var (
 	_ provider.ProviderWithValidateConfig     = (*ncloudKMSProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*ncloudKMSProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*ncloudKMSProvider)(nil)
+	_ provider.ProviderWithListResources      = (*ncloudKMSProvider)(nil)
 )
 
 // Options lets tests build the provider around a mock without touching the process
@@ -233,6 +235,7 @@ func (p *ncloudKMSProvider) Configure(ctx context.Context, req provider.Configur
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *ncloudKMSProvider) currentClient() *kmsapi.Client {
@@ -276,6 +279,14 @@ func (p *ncloudKMSProvider) EphemeralResources(_ context.Context) []func() ephem
 		NewDecryptEphemeralResource,
 		NewDataKeyEphemeralResource,
 		NewKeyTokensEphemeralResource,
+	}
+}
+
+func (p *ncloudKMSProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewKeyListResource,
+		NewKeyTokenGeneratorListResource,
+		NewKeyACLListResource,
 	}
 }
 

@@ -53,12 +53,24 @@ func logWorkarounds(debug bool) (quietSDKLogs, stripLoggers bool) {
 // keys and token generators (state_observer.go). stripLoggers says that nobody reads the provider's
 // logs; the per-resource calls then run on contexts without the plugin loggers (context_retention.go).
 func NewProtocol6Server(p provider.Provider, stripLoggers bool) tfprotov6.ProviderServer {
-	server := providerserver.NewProtocol6(p)()
+	framework := providerserver.NewProtocol6(p)()
+	server := framework
 	if kp, ok := p.(*ncloudKMSProvider); ok {
 		server = stateObservingServer{ProviderServer: server, keys: kp.stateKeys, generators: kp.stateGenerators}
 	}
-	if !stripLoggers {
-		return server
+	if stripLoggers {
+		server = loggerFreeServer{ProviderServer: server}
 	}
-	return loggerFreeServer{ProviderServer: server}
+	if lister, ok := framework.(tfprotov6.ListResourceServer); ok {
+		return listingServer{ProviderServer: server, ListResourceServer: lister}
+	}
+	return server
+}
+
+// listingServer passes the list resource calls to the framework's server past the wrappers above:
+// terraform-plugin-go v0.31 keeps them out of tfprotov6.ProviderServer, which the wrappers embed, and
+// tf6server serves them only for a server that has them (tfprotov6.ProviderServerWithListResource).
+type listingServer struct {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
 }
