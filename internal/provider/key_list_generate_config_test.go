@@ -38,6 +38,16 @@ list "ncloudkms_key_acl" "all" {
 // generatedConfigFile is where the tests have Terraform write the configuration.
 const generatedConfigFile = "generated.tf"
 
+// newQueryWorkdir is a parallel test's working directory on a CLI that has list resources, and its mock.
+func newQueryWorkdir(t *testing.T) (*tfWorkdir, *kmsmock.Server) {
+	t.Helper()
+	t.Parallel()
+	mock := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SkipWithout(featureListResources)
+	return wd, mock
+}
+
 // queryAndGenerate writes main.tf (the provider block) and keys.tfquery.hcl, runs terraform query
 // -generate-config-out, checks that it found want results, and returns the generated configuration.
 func queryAndGenerate(t *testing.T, wd *tfWorkdir, mock *kmsmock.Server, want int) string {
@@ -85,10 +95,7 @@ func requirePlannedActions(t *testing.T, res tfResult, want map[string]string) {
 // with a token generator and an ACL: the generated configuration imports them all, changes nothing,
 // its apply makes no call that changes anything, and the next plan is empty.
 func TestAccKeyList_generateConfigRoundTrip(t *testing.T) {
-	t.Parallel()
-	mock := testAccMock(t)
-	wd := newTFWorkdir(t)
-	wd.SkipWithout(featureListResources)
+	wd, mock := newQueryWorkdir(t)
 	orders := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "orders", Type: "AES256", Memo: "orders database",
 		Convergent: true, RotationDays: 90})
 	signing := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "signing", Type: "RSA2048", ProtectionType: "COMMON_HSM"})
@@ -130,10 +137,7 @@ func TestAccKeyList_generateConfigRoundTrip(t *testing.T) {
 // configuration warns that the apply restores it, as for any imported pending key; that apply
 // cancels the deletion and makes no other change.
 func TestAccKeyList_generateConfigPendingKey(t *testing.T) {
-	t.Parallel()
-	mock := testAccMock(t)
-	wd := newTFWorkdir(t)
-	wd.SkipWithout(featureListResources)
+	wd, mock := newQueryWorkdir(t)
 	pending := cliPendingMockKey(t, mock, "retired")
 
 	generated := queryAndGenerate(t, wd, mock, 1)
