@@ -126,6 +126,7 @@ var exampleFeatureUses = []struct {
 	{featureEphemeralResources, regexp.MustCompile(`(?m)^\s*ephemeral\s+"`)},
 	{featureEphemeralResources, regexp.MustCompile(`(?m)^\s*ephemeral\s*=\s*true`)},
 	{featureWriteOnlyArguments, regexp.MustCompile(`(?m)^\s*\w+_wo\s*=`)},
+	{featureResourceIdentity, regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`)},
 }
 
 // exampleNeeds lists the features that the .tf files of one example folder use.

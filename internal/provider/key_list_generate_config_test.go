@@ -16,25 +16,6 @@ import (
 // the plan of that configuration imports each and changes nothing else for a key that is enabled or
 // disabled, and says, for a key pending deletion, what it says for any imported pending key.
 
-// generateConfigQuery lists every key, token generator and ACL with include_resource, as the guide
-// "Bringing existing keys under Terraform" does.
-const generateConfigQuery = `
-list "ncloudkms_key" "all" {
-  provider         = ncloudkms
-  include_resource = true
-}
-
-list "ncloudkms_key_token_generator" "all" {
-  provider         = ncloudkms
-  include_resource = true
-}
-
-list "ncloudkms_key_acl" "all" {
-  provider         = ncloudkms
-  include_resource = true
-}
-`
-
 // generatedConfigFile is where the tests have Terraform write the configuration.
 const generatedConfigFile = "generated.tf"
 
@@ -48,12 +29,18 @@ func newQueryWorkdir(t *testing.T) (*tfWorkdir, *kmsmock.Server) {
 	return wd, mock
 }
 
-// queryAndGenerate writes main.tf (the provider block) and keys.tfquery.hcl, runs terraform query
-// -generate-config-out, checks that it found want results, and returns the generated configuration.
+// queryAndGenerate writes main.tf (the provider block) and the query file of the guide "Bringing
+// existing keys under Terraform" (every key, token generator and ACL, with include_resource), runs
+// terraform query -generate-config-out, checks that it found want results, and returns the
+// generated configuration.
 func queryAndGenerate(t *testing.T, wd *tfWorkdir, mock *kmsmock.Server, want int) string {
 	t.Helper()
 	wd.SetConfig(testAccProviderConfig(mock))
-	writeExampleFile(t, wd.Dir(), "keys.tfquery.hcl", generateConfigQuery)
+	query, err := os.ReadFile(existingKeysGuide + "keys.tfquery.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, wd.Dir(), "keys.tfquery.hcl", string(query))
 	res := wd.Query(tfexec.GenerateConfigOut(generatedConfigFile))
 	res.RequireSuccess(t)
 	requireCLIDiagnostics(t, res)
