@@ -158,10 +158,14 @@ func TestContextRetention_forwardsPerResourceCallsWithoutValues(t *testing.T) {
 }
 
 func TestServe_stripsLoggersOnlyWhenLogsAreDiscarded(t *testing.T) {
-	if _, wrapped := NewProtocol6Server(New("test")(), true).(loggerFreeServer); !wrapped {
-		t.Error("quiet: the server is not the logger-free one")
-	}
-	if _, wrapped := NewProtocol6Server(New("test")(), false).(loggerFreeServer); wrapped {
-		t.Error("logging requested: the server drops the loggers")
+	for _, stripLoggers := range []bool{true, false} {
+		served := NewProtocol6Server(New("test")(), stripLoggers)
+		listing, ok := served.(listingServer) // the list calls pass beside the wrappers (serve.go)
+		if !ok {
+			t.Fatalf("stripLoggers %t: the server does not serve the list calls", stripLoggers)
+		}
+		if _, wrapped := listing.ProviderServer.(loggerFreeServer); wrapped != stripLoggers {
+			t.Errorf("stripLoggers %t: the server is the logger-free one: %t", stripLoggers, wrapped)
+		}
 	}
 }
