@@ -133,6 +133,20 @@ func get[T any](ctx context.Context, c *Client, keyTag string, subPath ...string
 // the list shifted between pages) is kept once.
 func (c *Client) ListKeys(ctx context.Context) ([]Key, error) {
 	var keys []Key
+	err := c.WalkKeys(ctx, func(key Key) bool {
+		keys = append(keys, key)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return keys, nil
+}
+
+// WalkKeys hands every key to visit, page by page, in the server's order, each key once. When
+// visit returns false it stops and asks for no further page, so that a caller that needs a few
+// keys reads only the pages that hold them.
+func (c *Client) WalkKeys(ctx context.Context, visit func(Key) bool) error {
 	seen := make(map[string]bool)
 	for pageNo := 1; pageNo <= maxListPages; pageNo++ {
 		r := &request{
@@ -142,20 +156,22 @@ func (c *Client) ListKeys(ctx context.Context) ([]Key, error) {
 		}
 		var page keyListPage
 		if err := c.call(ctx, r, &page); err != nil {
-			return nil, err
+			return err
 		}
 		for _, key := range page.KeyList {
 			if key.KeyTag != "" && seen[key.KeyTag] {
 				continue
 			}
 			seen[key.KeyTag] = true
-			keys = append(keys, key)
+			if !visit(key) {
+				return nil
+			}
 		}
 		if isLastPage(len(page.KeyList), page.CurrentPageNo, page.TotalPageNo, pageNo, listPageSize) {
-			break
+			return nil
 		}
 	}
-	return keys, nil
+	return nil
 }
 
 // isLastPage decides from the paging fields, or from a short page when the server sends none.

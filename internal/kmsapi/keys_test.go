@@ -127,6 +127,25 @@ func TestListKeys_allPagesInOrder(t *testing.T) {
 	}
 }
 
+func TestWalkKeys_stopsReadingPagesWhenVisitSaysSo(t *testing.T) {
+	fs := listServer(t, 450, "keyList")
+	client, _ := newTestClient(t, fs.endpoint())
+	var visited []string
+	err := client.WalkKeys(context.Background(), func(key Key) bool {
+		visited = append(visited, key.KeyTag)
+		return len(visited) < 201 // the first key of the second page is the last one wanted
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(visited) != 201 || visited[200] != "tag0200" {
+		t.Errorf("visited %d keys, the last %q; want 201, the last tag0200", len(visited), visited[len(visited)-1])
+	}
+	if fs.Count() != 2 {
+		t.Errorf("%d page requests, want 2: the third page holds no wanted key", fs.Count())
+	}
+}
+
 func TestListKeys_stopsOnEmptyPageOrMissingPaging(t *testing.T) {
 	fs := newFakeServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if n == 1 {

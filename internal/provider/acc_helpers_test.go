@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -145,15 +146,29 @@ func expectMockCalls(mock *kmsmock.Server, want ...string) statecheck.StateCheck
 	return mockJournalCheck{mock: mock, want: want}
 }
 
+// expectMockQueryCalls is expectMockCalls for a query step, once `terraform query` has run.
+func expectMockQueryCalls(mock *kmsmock.Server, want ...string) querycheck.QueryResultCheck {
+	return mockJournalCheck{mock: mock, want: want}
+}
+
 type mockJournalCheck struct {
 	mock *kmsmock.Server
 	want []string
 }
 
 func (c mockJournalCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = c.mismatch()
+}
+
+func (c mockJournalCheck) CheckQuery(_ context.Context, _ querycheck.CheckQueryRequest, resp *querycheck.CheckQueryResponse) {
+	resp.Error = c.mismatch()
+}
+
+func (c mockJournalCheck) mismatch() error {
 	if got := journalLines(c.mock, true); !slices.Equal(got, c.want) {
-		resp.Error = fmt.Errorf("mock journal:\n  got  %q\n  want %q", got, c.want)
+		return fmt.Errorf("mock journal:\n  got  %q\n  want %q", got, c.want)
 	}
+	return nil
 }
 
 // isListCall tells the key listings (plan-time name checks, lookups by name) from other calls.

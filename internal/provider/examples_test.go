@@ -128,6 +128,7 @@ var exampleFeatureUses = []struct {
 	{featureWriteOnlyArguments, regexp.MustCompile(`(?m)^\s*\w+_wo\s*=`)},
 	{featureActions, regexp.MustCompile(`(?m)^\s*(action\s+"|action_trigger\s*\{)`)},
 	{featureActionDestroyEvents, regexp.MustCompile(`\b(before|after)_destroy\b`)},
+	{featureResourceIdentity, regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`)},
 }
 
 // exampleNeeds lists the features that the .tf files of one example folder use.

@@ -33,6 +33,9 @@ var (
 	_ resource.ResourceWithValidateConfig = (*keyACLResource)(nil)
 )
 
+// keyACLTypeName is the resource's type name in configurations.
+const keyACLTypeName = "ncloudkms_key_acl"
+
 // newKeyACLResource is registered by the provider.
 func newKeyACLResource() resource.Resource {
 	return &keyACLResource{}
@@ -314,5 +317,5 @@ func (r *keyACLResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 // ImportState takes the ACL of the key tagged with the import ID (or the identity's key tag).
 func (r *keyACLResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importKeyTag(ctx, req, resp, "ncloudkms_key_acl")
+	importKeyTag(ctx, req, resp, keyACLTypeName)
 }

@@ -1,11 +1,15 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
@@ -105,6 +109,21 @@ func (m *keyResourceModel) defaultStateOnlyAttributes(defaults deletionDefaults)
 	if m.RestoreIfPending.IsNull() || m.RestoreIfPending.IsUnknown() {
 		m.RestoreIfPending = types.BoolValue(defaultRestoreIfPending)
 	}
+}
+
+// setImportedKey records in target, a resource of the key resource's schema, what an import of key
+// followed by a refresh records: the key tag (ImportState), then Read's mapping (setFromKey). The
+// state-only arguments stay null instead of taking their defaults: Terraform leaves a null
+// optional and computed attribute out of the configuration it generates, which then keeps the
+// provider's defaults (DESIGN.md §6b) instead of writing down today's.
+func setImportedKey(ctx context.Context, target *tfsdk.Resource, key *kmsapi.Key) diag.Diagnostics {
+	diags := target.SetAttribute(ctx, path.Root("key_tag"), key.KeyTag)
+	var state keyResourceModel
+	if diags.Append(target.Get(ctx, &state)...); diags.HasError() {
+		return diags
+	}
+	state.setFromKey(key)
+	return append(diags, target.Set(ctx, &state)...)
 }
 
 // copyStateOnlyAttributes takes the attributes only Terraform knows about from the plan.

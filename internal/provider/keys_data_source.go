@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -32,11 +31,9 @@ type keysDataSource struct {
 }
 
 type keysDataSourceModel struct {
-	Status    types.String `tfsdk:"status"`
-	Type      types.String `tfsdk:"type"`
-	NameRegex types.String `tfsdk:"name_regex"`
-	Keys      types.List   `tfsdk:"keys"`
-	IDs       types.List   `tfsdk:"ids"`
+	keyFilterModel
+	Keys types.List `tfsdk:"keys"`
+	IDs  types.List `tfsdk:"ids"`
 }
 
 // keySummaryModel is one element of keys: the fields the list call returns.
@@ -74,22 +71,6 @@ func (d *keysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 		MarkdownDescription: "Lists the NCloud KMS keys of the account on the provider's host (all pages), " +
 			"in the order NCloud returns them, optionally filtered. Keys pending deletion are included unless filtered out.",
 		Attributes: map[string]schema.Attribute{
-			"status": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only keys with this status: " + markdownValueList(kmsapi.KeyStatuses) + ".",
-				Validators:          []validator.String{stringvalidator.OneOf(kmsapi.KeyStatuses...)},
-			},
-			"type": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "Only keys of this type: " + markdownValueList(kmsapi.KeyTypes) + ".",
-				Validators:          []validator.String{stringvalidator.OneOf(kmsapi.KeyTypes...)},
-			},
-			"name_regex": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Only keys whose name matches this regular expression (Go RE2 syntax, unanchored; " +
-					"use `(?i)` to ignore case).",
-				Validators: []validator.String{nameRegexValidator{}},
-			},
 			"keys": schema.ListNestedAttribute{
 				Computed:            true,
 				MarkdownDescription: "The matching keys.",
@@ -116,6 +97,10 @@ func (d *keysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 			},
 		},
 	}
+	for name, filter := range keyFilterAttributes {
+		resp.Schema.Attributes[name] = schema.StringAttribute{Optional: true, MarkdownDescription: filter.description,
+			Validators: []validator.String{filter.validator}}
+	}
 }
 
 func (d *keysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -132,13 +117,10 @@ func (d *keysDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 		addProviderNotConfigured(&resp.Diagnostics, "this data source cannot call the API during this plan")
 		return
 	}
-	var nameRegex *regexp.Regexp
-	if !state.NameRegex.IsNull() {
-		var err error
-		if nameRegex, err = regexp.Compile(state.NameRegex.ValueString()); err != nil {
-			resp.Diagnostics.AddError("Invalid name_regex", err.Error()) // the validator normally catches this first
-			return
-		}
+	filter, err := state.compile()
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid name_regex", err.Error()) // the validator normally catches this first
+		return
 	}
 
 	keys, err := d.data.client.ListKeys(ctx)
@@ -150,13 +132,7 @@ func (d *keysDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	summaries := []keySummaryModel{}
 	tags := []string{}
 	for _, key := range keys {
-		if !state.Status.IsNull() && key.Status != state.Status.ValueString() {
-			continue
-		}
-		if !state.Type.IsNull() && key.KeyType != state.Type.ValueString() {
-			continue
-		}
-		if nameRegex != nil && !nameRegex.MatchString(key.KeyName) {
+		if !filter.matches(key) {
 			continue
 		}
 		summaries = append(summaries, keySummaryFrom(key))

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -31,6 +32,7 @@ var (
 	_ provider.ProviderWithEphemeralResources = (*ncloudKMSProvider)(nil)
 	_ provider.ProviderWithFunctions          = (*ncloudKMSProvider)(nil)
 	_ provider.ProviderWithActions            = (*ncloudKMSProvider)(nil)
+	_ provider.ProviderWithListResources      = (*ncloudKMSProvider)(nil)
 )
 
 // Options lets tests build the provider around a mock without touching the process
@@ -244,6 +246,7 @@ func (p *ncloudKMSProvider) Configure(ctx context.Context, req provider.Configur
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
 	resp.ActionData = data
+	resp.ListResourceData = data
 }
 
 func (p *ncloudKMSProvider) currentClient() *kmsapi.Client {
@@ -287,6 +290,14 @@ func (p *ncloudKMSProvider) EphemeralResources(_ context.Context) []func() ephem
 		newDecryptEphemeralResource,
 		newDataKeyEphemeralResource,
 		newKeyTokensEphemeralResource,
+	}
+}
+
+func (p *ncloudKMSProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		newKeyListResource,
+		newKeyTokenGeneratorListResource,
+		newKeyACLListResource,
 	}
 }
 

@@ -113,6 +113,7 @@ type tfResult struct {
 	Diagnostics []tfDiagnostic // the diagnostics among them, in order
 	Stdout      string         // raw output, for failure messages
 	Stderr      string
+	Found       []tfjson.ListResourceFoundData // the results of a query, in order
 }
 
 // Failed reports a non-zero exit.
@@ -290,6 +291,34 @@ func (w *tfWorkdir) Refresh() tfResult {
 	return w.run("refresh", func(ctx context.Context, stdout io.Writer, reattach *tfexec.ReattachOption) error {
 		return w.tf.RefreshJSON(ctx, stdout, reattach)
 	})
+}
+
+// Query runs `terraform query -json` (tfexec.QueryJSON) with the options, e.g.
+// tfexec.GenerateConfigOut("generated.tf"). tfexec decodes its lines itself, so the result's
+// Diagnostics (without addresses) and Found come from the decoded messages, and Stdout stays empty.
+func (w *tfWorkdir) Query(opts ...tfexec.QueryOption) tfResult {
+	w.t.Helper()
+	var found []tfjson.ListResourceFoundData
+	var diagnostics []tfDiagnostic
+	res := w.run("query", func(ctx context.Context, _ io.Writer, reattach *tfexec.ReattachOption) error {
+		messages, err := w.tf.QueryJSON(ctx, append([]tfexec.QueryOption{reattach}, opts...)...)
+		if err != nil {
+			return err
+		}
+		for m := range messages {
+			switch msg := m.Msg.(type) {
+			case nil: // the last message: how the command ended
+				return m.Err
+			case tfjson.ListResourceFoundMessage:
+				found = append(found, msg.ListResourceFound)
+			case tfjson.DiagnosticLogMessage:
+				diagnostics = append(diagnostics, tfDiagnostic{Diagnostic: msg.Diagnostic})
+			}
+		}
+		return nil
+	})
+	res.Found, res.Diagnostics = found, diagnostics
+	return res
 }
 
 // Import runs `terraform import address id` (tfexec.Import), which has no -json output.

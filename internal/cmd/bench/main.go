@@ -1,5 +1,7 @@
 // Command bench measures ncloudkms_key at scale against the in-process mock NCloud KMS API: apply,
-// a refresh plan with no changes, an in-place update of 10 % of the keys and a destroy of N keys.
+// a refresh plan with no changes, an in-place update of 10 % of the keys, `terraform query` of the
+// keys without and with include_resource (skipped, with the reason printed, on a CLI without
+// `terraform query`), and a destroy of N keys.
 // Each step runs first on the null provider (./nullprovider: the key's schema, no API, it only
 // waits the latency of the calls a key needs), the least any provider can take behind Terraform,
 // then on the same served by terraform-plugin-framework, the least any provider on the framework
@@ -133,7 +135,13 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 		nullLatencyEnv:  opts.latency.String(),
 	}
 	tf := &terraformRunner{path: terraform, logDir: ws.path("logs"), env: terraformEnv(os.Environ(), settings)}
-	fmt.Fprintln(out, headerLine(tf.version(ctx)))
+	version := tf.version(ctx)
+	fmt.Fprintln(out, headerLine(version))
+	steps := benchSteps(opts.keys, opts.parallelism)
+	if !tf.hasQuery(ctx) {
+		fmt.Fprintf(out, "bench: skipping the steps query and query-resources: `terraform query` needs Terraform 1.14 or later; this is %s\n", version)
+		steps = slices.DeleteFunc(steps, func(s step) bool { return s.query })
+	}
 
 	// Untimed: catches a broken configuration early, and lets the first timed step find Terraform
 	// and the provider binaries in the page cache like every later one.
@@ -143,7 +151,7 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 		}
 	}
 	var results []stepResult
-	for _, s := range benchSteps(opts.keys, opts.parallelism) {
+	for _, s := range steps {
 		label := s.name + "-" + strconv.Itoa(opts.keys)
 		null, err := timeStep(ctx, tf, nil, ws.path(nullDir), label+"-null", ws.path(binDir, nullProviderBinary), s.args)
 		if err != nil {

@@ -13,18 +13,25 @@ func TestBenchSteps_args(t *testing.T) {
 	var names []string
 	for _, s := range steps {
 		names = append(names, s.name)
-		if !slices.Contains(s.args, "-parallelism=7") || !slices.Contains(s.args, "-input=false") {
+		// terraform query has neither flag.
+		if s.query != (s.args[0] == "query") {
+			t.Errorf("%s: query = %t, but its command is %q", s.name, s.query, s.args[0])
+		}
+		if !s.query && (!slices.Contains(s.args, "-parallelism=7") || !slices.Contains(s.args, "-input=false")) {
 			t.Errorf("%s: args %q lack -parallelism=7 or -input=false", s.name, s.args)
 		}
 	}
-	if got := strings.Join(names, ","); got != "apply,refresh,update,destroy" {
+	if got := strings.Join(names, ","); got != "apply,refresh,update,query,query-resources,destroy" {
 		t.Errorf("steps = %s", got)
 	}
 	if steps[1].args[0] != "plan" || !slices.Contains(steps[1].args, "-detailed-exitcode") {
 		t.Errorf("refresh must be a plan with -detailed-exitcode: %q", steps[1].args)
 	}
-	if !slices.Contains(steps[2].args, "-var=revision=2") || !slices.Contains(steps[3].args, "-var=revision=2") {
+	if !slices.Contains(steps[2].args, "-var=revision=2") || !slices.Contains(steps[5].args, "-var=revision=2") {
 		t.Error("update and destroy must pass the new revision")
+	}
+	if !slices.Contains(steps[3].args, "-var=include_resource=false") || !slices.Contains(steps[4].args, "-var=include_resource=true") {
+		t.Errorf("query must list without the resources, query-resources with them: %q, %q", steps[3].args, steps[4].args)
 	}
 	// append on a shared slice must not let one step's args leak into another's.
 	if slices.Contains(steps[0].args, "-var=revision=2") {
@@ -35,8 +42,9 @@ func TestBenchSteps_args(t *testing.T) {
 func TestBenchSteps_minimumCallsAtN300(t *testing.T) {
 	// apply: two empty list pages (one per planning process), then POST + GET per key;
 	// update: GET per key, then 30 memo changes; destroy: GET, last-use-info, request-deletion and
-	// DELETE per key.
-	want := map[string]int{"apply": 602, "refresh": 300, "update": 330, "destroy": 1200}
+	// DELETE per key; query: the two key list pages that hold the 300 keys, and query-resources
+	// GET per key besides.
+	want := map[string]int{"apply": 602, "refresh": 300, "update": 330, "query": 2, "query-resources": 302, "destroy": 1200}
 	for _, s := range benchSteps(300, 10) {
 		if s.minCalls != want[s.name] {
 			t.Errorf("%s: minCalls = %d, want %d", s.name, s.minCalls, want[s.name])

@@ -118,3 +118,11 @@ func (t *terraformRunner) version(ctx context.Context) string {
 	first, _, _ := bytes.Cut(output, []byte("\n"))
 	return string(first)
 }
+
+// hasQuery reports whether the CLI has `terraform query` (Terraform 1.14+): `query -help` fails on
+// the others, OpenTofu's included.
+func (t *terraformRunner) hasQuery(ctx context.Context) bool {
+	cmd := exec.CommandContext(ctx, t.path, "query", "-help")
+	cmd.Env = t.env
+	return cmd.Run() == nil
+}

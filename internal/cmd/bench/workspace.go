@@ -53,12 +53,15 @@ func newWorkspace(n int) (workspace, error) {
 		cliConfigFile:                              cliConfig(ws.path(binDir)),
 		filepath.Join(nullDir, "main.tf"):          config("nullkms", keyNamePrefix, n),
 		filepath.Join(frameworkNullDir, "main.tf"): config("nullkms", keyNamePrefix, n),
+		filepath.Join(nullDir, queryFile):          queryConfig("nullkms", keyNamePrefix, n),
+		filepath.Join(frameworkNullDir, queryFile): queryConfig("nullkms", keyNamePrefix, n),
 	}
 	for _, run := range keysRuns() {
 		if err := os.Mkdir(ws.path(run.dir()), 0o755); err != nil {
 			return ws, err
 		}
 		files[filepath.Join(run.dir(), "main.tf")] = config("ncloudkms", run.prefix(), n)
+		files[filepath.Join(run.dir(), queryFile)] = queryConfig("ncloudkms", run.prefix(), n)
 	}
 	for name, content := range files {
 		if err := os.WriteFile(ws.path(name), []byte(content), 0o644); err != nil {
@@ -204,6 +207,30 @@ resource "%[1]s_key" "bench" {
   deletion_policy = "DELETE"
 }
 `, name, n, changedCount(n), prefix)
+}
+
+// queryFile is what the query steps run: terraform query reads every .tfquery.hcl file.
+const queryFile = "keys.tfquery.hcl"
+
+// queryConfig lists the n keys named prefix-… of the provider ncloudkms/<name>, with their attributes
+// when var.include_resource is true. The limit is n (Terraform's default is 100), and the name
+// filter leaves out the other runs' keys, which the same account holds.
+func queryConfig(name, prefix string, n int) string {
+	return fmt.Sprintf(`variable "include_resource" {
+  type    = bool
+  default = false
+}
+
+list "%[1]s_key" "bench" {
+  provider         = %[1]s
+  include_resource = var.include_resource
+  limit            = %[2]d
+
+  config {
+    name_regex = "^%[3]s-"
+  }
+}
+`, name, n, prefix)
 }
 
 // cliConfig points Terraform at the providers built into binDir instead of the registry.

@@ -77,6 +77,26 @@ func TestConfig_null(t *testing.T) {
 	}
 }
 
+// TestQueryConfig: each run lists its own n keys, on the keys' provider or the null one alike.
+func TestQueryConfig(t *testing.T) {
+	keys, null := queryConfig("ncloudkms", "bench1", 300), queryConfig("nullkms", "bench1", 300)
+	for _, want := range []string{`list "ncloudkms_key" "bench" {`, `provider         = ncloudkms`,
+		`include_resource = var.include_resource`, `limit            = 300`, `name_regex = "^bench1-"`, `variable "include_resource" {`} {
+		if !strings.Contains(keys, want) {
+			t.Errorf("query file lacks %q:\n%s", want, keys)
+		}
+	}
+	if strings.ReplaceAll(keys, "ncloudkms", "nullkms") != null {
+		t.Errorf("the query files differ in more than the provider:\n%s\n%s", keys, null)
+	}
+	// The shipped run's filter leaves the other runs' keys out.
+	filter := regexp.MustCompile("^" + keyNamePrefix + "-")
+	if !filter.MatchString(keyName(keyNamePrefix, 0)) || filter.MatchString(keyName(keyNamePrefix+"1", 0)) {
+		t.Errorf("the filter ^%s- does not tell the runs apart", keyNamePrefix)
+	}
+	assertBalancedBraces(t, keys)
+}
+
 // TestKeysRuns: the provider as shipped first, then one run per workaround, each with its own
 // directory, key names and switch.
 func TestKeysRuns(t *testing.T) {

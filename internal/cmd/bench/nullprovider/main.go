@@ -2,7 +2,8 @@
 // has the schema of ncloudkms_key, but instead of calling an API it only waits, for each key, as
 // many latencies as the API calls a key needs at the least (create 2, read 1, update 1 per changed
 // attribute, destroy 2 after 1 in its plan for the last use, and one list page for the first create
-// plan of a process). Served on the plugin protocol directly (server.go), Terraform's time with it
+// plan of a process); its list resource waits a key list page per 200 keys listed, and a read per
+// key with include_resource (list.go). Served on the plugin protocol directly (server.go), Terraform's time with it
 // is the least any provider with this schema can take; served by terraform-plugin-framework
 // (framework.go, NULLKMS_FRAMEWORK=1), the least any provider on the framework can take.
 package main

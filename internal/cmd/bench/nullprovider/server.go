@@ -26,6 +26,8 @@ type nullServer struct {
 	tfprotov6.ProviderServer
 
 	schema     *tfprotov6.Schema // ncloudkms_key's
+	listSchema *tfprotov6.Schema // ncloudkms_key's list resource's
+	identity   *tfprotov6.ResourceIdentitySchema
 	objectType tftypes.Object
 	latency    time.Duration
 	listOnce   sync.Once    // the name check's list page, once per process
@@ -48,8 +50,14 @@ func newNullServer(latency time.Duration) (*nullServer, error) {
 	if !ok {
 		return nil, fmt.Errorf("ncloudkms_key's schema is a %s, not an object", schema.ValueType())
 	}
+	identities, err := providerserver.NewProtocol6(provider.New("bench")())().
+		GetResourceIdentitySchemas(context.Background(), &tfprotov6.GetResourceIdentitySchemasRequest{})
+	if err != nil {
+		return nil, err
+	}
 	return &nullServer{ProviderServer: providerserver.NewProtocol6(nullProvider{})(),
-		schema: schema, objectType: objectType, latency: latency}, nil
+		schema: schema, listSchema: realSchemas.ListResourceSchemas["ncloudkms_key"],
+		identity: identities.IdentitySchemas["ncloudkms_key"], objectType: objectType, latency: latency}, nil
 }
 
 // wait stands for calls sequential API calls.
@@ -65,6 +73,7 @@ func (s *nullServer) GetMetadata(ctx context.Context, req *tfprotov6.GetMetadata
 	resp, err := s.ProviderServer.GetMetadata(ctx, req)
 	if err == nil {
 		resp.Resources = append(resp.Resources, tfprotov6.ResourceMetadata{TypeName: nullKeyType})
+		resp.ListResources = append(resp.ListResources, tfprotov6.ListResourceMetadata{TypeName: nullKeyType})
 	}
 	return resp, err
 }
@@ -73,8 +82,14 @@ func (s *nullServer) GetProviderSchema(ctx context.Context, req *tfprotov6.GetPr
 	resp, err := s.ProviderServer.GetProviderSchema(ctx, req)
 	if err == nil {
 		resp.ResourceSchemas = map[string]*tfprotov6.Schema{nullKeyType: s.schema}
+		resp.ListResourceSchemas = map[string]*tfprotov6.Schema{nullKeyType: s.listSchema}
 	}
 	return resp, err
+}
+
+func (s *nullServer) GetResourceIdentitySchemas(context.Context, *tfprotov6.GetResourceIdentitySchemasRequest) (*tfprotov6.GetResourceIdentitySchemasResponse, error) {
+	return &tfprotov6.GetResourceIdentitySchemasResponse{
+		IdentitySchemas: map[string]*tfprotov6.ResourceIdentitySchema{nullKeyType: s.identity}}, nil
 }
 
 func (s *nullServer) ValidateResourceConfig(context.Context, *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
@@ -220,8 +235,7 @@ func (s *nullServer) value(v *tfprotov6.DynamicValue) (tftypes.Value, error) {
 func madeUpValue(name string, t tftypes.Type, tag int64, now time.Time) tftypes.Value {
 	switch name {
 	case "id", "key_tag":
-		sum := sha256.Sum256([]byte(strconv.FormatInt(tag, 10)))
-		return tftypes.NewValue(t, hex.EncodeToString(sum[:]))
+		return tftypes.NewValue(t, madeUpKeyTag(tag))
 	case "nrn":
 		return tftypes.NewValue(t, fmt.Sprintf("nrn:PUB:KMS::2000001:Key/%d", 10000+tag))
 	case "created_at":
@@ -242,4 +256,10 @@ func madeUpValue(name string, t tftypes.Type, tag int64, now time.Time) tftypes.
 		return tftypes.NewValue(t, big.NewFloat(1))
 	}
 	return tftypes.NewValue(t, nil)
+}
+
+// madeUpKeyTag is a key tag as long as a real one, made from a number.
+func madeUpKeyTag(tag int64) string {
+	sum := sha256.Sum256([]byte(strconv.FormatInt(tag, 10)))
+	return hex.EncodeToString(sum[:])
 }

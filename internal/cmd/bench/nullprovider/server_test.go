@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/provider"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
 )
 
 func newTestServer(t *testing.T) *nullServer {
@@ -221,5 +222,43 @@ func TestNullServerUpgradesJSONState(t *testing.T) {
 	state := s.decode(t, resp.UpgradedState)
 	if !attribute(t, state, "name").Equal(tftypes.NewValue(tftypes.String, "k")) || !attribute(t, state, "memo").IsNull() {
 		t.Errorf("upgraded state %s", state)
+	}
+}
+
+// TestNullServerListsKeys: a listing of limit keys stands for a key list page, plus a key read per
+// key with include_resource, on the raw server and on the framework null alike.
+func TestNullServerListsKeys(t *testing.T) {
+	for _, framework := range []bool{false, true} {
+		for _, include := range []bool{false, true} {
+			s := newTestServer(t)
+			var served tfprotov6.ProviderServer = s
+			if framework {
+				served = server.NewProtocol6Server(nullProvider{frameworkKeys: s}, true)
+			}
+			lister, ok := served.(tfprotov6.ListResourceServer)
+			if !ok {
+				t.Fatalf("framework %t: the server has no list resources", framework)
+			}
+			stream, err := lister.ListResource(context.Background(), &tfprotov6.ListResourceRequest{TypeName: nullKeyType,
+				IncludeResource: include, Limit: 3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			results := 0
+			for result := range stream.Results {
+				results++
+				if len(result.Diagnostics) > 0 || result.Identity == nil || (result.Resource != nil) != include {
+					t.Errorf("framework %t, include_resource %t: result %+v", framework, include, result)
+				}
+			}
+			wantCalls := int64(1)
+			if include {
+				wantCalls += 3
+			}
+			if results != 3 || s.calls.Load() != wantCalls {
+				t.Errorf("framework %t, include_resource %t: %d results for %d calls, want 3 for %d", framework, include,
+					results, s.calls.Load(), wantCalls)
+			}
+		}
 	}
 }

@@ -1,0 +1,151 @@
+package provider
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+)
+
+// `terraform query -generate-config-out` writes a resource block and an import block per result;
+// the plan of that configuration imports each and changes nothing else for a key that is enabled or
+// disabled, and says, for a key pending deletion, what it says for any imported pending key.
+
+// generatedConfigFile is where the tests have Terraform write the configuration.
+const generatedConfigFile = "generated.tf"
+
+// newQueryWorkdir is a parallel test's working directory on a CLI that has list resources, and its mock.
+func newQueryWorkdir(t *testing.T) (*tfWorkdir, *kmsmock.Server) {
+	t.Helper()
+	t.Parallel()
+	mock := testAccMock(t)
+	wd := newTFWorkdir(t)
+	wd.SkipWithout(featureListResources)
+	return wd, mock
+}
+
+// queryAndGenerate writes main.tf (the provider block) and the query file of the guide "Bringing
+// existing keys under Terraform" (every key, token generator and ACL, with include_resource), runs
+// terraform query -generate-config-out, checks that it found want results, and returns the
+// generated configuration.
+func queryAndGenerate(t *testing.T, wd *tfWorkdir, mock *kmsmock.Server, want int) string {
+	t.Helper()
+	wd.SetConfig(testAccProviderConfig(mock))
+	query, err := os.ReadFile(existingKeysGuide + "keys.tfquery.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, wd.Dir(), "keys.tfquery.hcl", string(query))
+	res := wd.Query(tfexec.GenerateConfigOut(generatedConfigFile))
+	res.RequireSuccess(t)
+	requireCLIDiagnostics(t, res)
+	if len(res.Found) != want {
+		t.Fatalf("terraform query found %d results, want %d: %+v", len(res.Found), want, res.Found)
+	}
+	generated, err := os.ReadFile(filepath.Join(wd.Dir(), generatedConfigFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The state-only arguments are left to the provider's defaults: a value written here would
+	// override them, and the user reviews them before the first apply.
+	if stateOnly := regexp.MustCompile(`(?m)^\s*(deletion_policy|deletion_protection|restore_if_pending)\s*=`).FindString(string(generated)); stateOnly != "" {
+		t.Errorf("the generated configuration sets %q:\n%s", stateOnly, generated)
+	}
+	return string(generated)
+}
+
+// requirePlannedActions checks the action of every planned change, by address.
+func requirePlannedActions(t *testing.T, res tfResult, want map[string]string) {
+	t.Helper()
+	for address, action := range want {
+		if got := plannedAction(t, res, address); got != action {
+			t.Errorf("planned action of %s: %q, want %q", address, got, action)
+		}
+	}
+	var planned []string
+	for _, msg := range res.Messages {
+		if msg.Type == "planned_change" {
+			planned = append(planned, msg.Message)
+		}
+	}
+	if len(planned) != len(want) {
+		t.Errorf("%d planned changes, want %d: %q", len(planned), len(want), planned)
+	}
+}
+
+// TestAccKeyList_generateConfigRoundTrip: enabled and disabled keys, of every type and setting,
+// with a token generator and an ACL: the generated configuration imports them all, changes nothing,
+// its apply makes no call that changes anything, and the next plan is empty.
+func TestAccKeyList_generateConfigRoundTrip(t *testing.T) {
+	wd, mock := newQueryWorkdir(t)
+	orders := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "orders", Type: "AES256", Memo: "orders database",
+		Convergent: true, RotationDays: 90})
+	signing := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "signing", Type: "RSA2048", ProtectionType: "COMMON_HSM"})
+	mustMock(t, mock.DisableKey(signing.KeyTag))
+	testAccMockKey(t, mock, kmsmock.KeySpec{Name: "ecdsa-key", Type: "ECDSA"})
+	mustMock(t, mock.CreateTokenGenerator(orders.KeyTag))
+	mustMock(t, mock.AddAllowedIPs(orders.KeyTag, "203.0.113.7", "198.51.100.1"))
+	mustMock(t, mock.EnableACL(orders.KeyTag))
+
+	queryAndGenerate(t, wd, mock, 5)
+	mock.ResetJournal()
+	plan := wd.Plan()
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan)
+	requirePlannedActions(t, plan, map[string]string{
+		"ncloudkms_key.all_0": "import", "ncloudkms_key.all_1": "import", "ncloudkms_key.all_2": "import",
+		"ncloudkms_key_token_generator.all_0": "import", "ncloudkms_key_acl.all_0": "import",
+	})
+	requireNoMutatingCalls(t, mock)
+
+	apply := wd.Apply()
+	apply.RequireSuccess(t)
+	requireCLIDiagnostics(t, apply)
+	requireNoMutatingCalls(t, mock)
+	if state := wd.StateResource("ncloudkms_key.all_0"); state["deletion_policy"] != "DELETE" || state["deletion_protection"] != false {
+		t.Errorf("imported key: deletion_policy %v, deletion_protection %v; want the defaults DELETE and false",
+			state["deletion_policy"], state["deletion_protection"])
+	}
+
+	again := wd.Plan()
+	again.RequireSuccess(t)
+	if again.Changes {
+		t.Fatalf("the plan after the import has changes:\n%s", again.Stdout)
+	}
+	requireNoMutatingCalls(t, mock)
+}
+
+// TestAccKeyList_generateConfigPendingKey: for a key pending deletion, the plan of the generated
+// configuration warns that the apply restores it, as for any imported pending key; that apply
+// cancels the deletion and makes no other change.
+func TestAccKeyList_generateConfigPendingKey(t *testing.T) {
+	wd, mock := newQueryWorkdir(t)
+	pending := cliPendingMockKey(t, mock, "retired")
+
+	generated := queryAndGenerate(t, wd, mock, 1)
+	if !regexp.MustCompile(`(?m)^\s*enabled\s*=\s*false$`).MatchString(generated) {
+		t.Errorf("the generated key is not disabled, as a pending key reads:\n%s", generated)
+	}
+	mock.ResetJournal()
+	plan := wd.Plan()
+	plan.RequireSuccess(t)
+	requireCLIDiagnostics(t, plan, cliWarning(summaryPendingKeyWillBeRestored, "ncloudkms_key.all_0"))
+	requirePlannedActions(t, plan, map[string]string{"ncloudkms_key.all_0": "update"})
+	requireNoMutatingCalls(t, mock)
+
+	mock.ResetJournal()
+	apply := wd.Apply()
+	apply.RequireSuccess(t)
+	if got := mutatingCalls(mock); !slices.Equal(got, []string{cliCall("POST", pending.KeyTag, "cancel-deletion")}) {
+		t.Fatalf("apply calls %q, want only the cancel-deletion the plan announced", got)
+	}
+	cliRequireMockStatus(t, mock, pending.KeyTag, "DISABLE")
+	if again := wd.Plan(); again.Failed() || again.Changes {
+		t.Fatalf("the plan after the restore is not empty:\n%s", again.describe())
+	}
+}
