@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -35,7 +36,13 @@ func newQueryWorkdir(t *testing.T) (*tfWorkdir, *kmsmock.Server) {
 // generated configuration.
 func queryAndGenerate(t *testing.T, wd *tfWorkdir, mock *kmsmock.Server, want int) string {
 	t.Helper()
-	wd.SetConfig(testAccProviderConfig(mock))
+	return queryAndGenerateUnder(t, wd, mock, testAccProviderConfig(mock), want)
+}
+
+// queryAndGenerateUnder is queryAndGenerate with providerConfig as main.tf.
+func queryAndGenerateUnder(t *testing.T, wd *tfWorkdir, mock *kmsmock.Server, providerConfig string, want int) string {
+	t.Helper()
+	wd.SetConfig(providerConfig)
 	query, err := os.ReadFile(existingKeysGuide + "keys.tfquery.hcl")
 	if err != nil {
 		t.Fatal(err)
@@ -148,4 +155,62 @@ func TestAccKeyList_generateConfigPendingKey(t *testing.T) {
 	if again := wd.Plan(); again.Failed() || again.Changes {
 		t.Fatalf("the plan after the restore is not empty:\n%s", again.describe())
 	}
+}
+
+// TestAccKeyList_generateConfigUnderDefaultProtection: a setup of five keys made outside Terraform,
+// one pending deletion, adopted under default_deletion_protection = true: the generated
+// configuration imports them all, restores the pending key only with the plan's warning, protects
+// every key in the state, plans nothing after the apply, and a destroy plan of them is refused before
+// any call that changes anything.
+func TestAccKeyList_generateConfigUnderDefaultProtection(t *testing.T) {
+	wd, mock := newQueryWorkdir(t)
+	for _, name := range []string{"payments", "orders-api", "orders-db", "signing"} {
+		testAccMockKey(t, mock, kmsmock.KeySpec{Name: name, Type: "AES256"})
+	}
+	pending := cliPendingMockKey(t, mock, "legacy")
+	providerConfig := testAccProviderConfig_deletionDefaults(mock, providerProtectsByDefault)
+
+	mock.ResetJournal()
+	queryAndGenerateUnder(t, wd, mock, providerConfig, 5)
+	requireNoMutatingCalls(t, mock)
+	mock.ResetJournal()
+	plan := wd.Plan()
+	plan.RequireSuccess(t)
+	imports := map[string]string{}
+	var restored string
+	for i := range 5 {
+		address := fmt.Sprintf("ncloudkms_key.all_%d", i)
+		imports[address] = "import"
+		if plannedAction(t, plan, address) == "update" {
+			imports[address], restored = "update", address // the pending key: imported and restored
+		}
+	}
+	if restored == "" {
+		t.Fatalf("no key of the plan restores the pending key %s:\n%s", pending.KeyTag, plan.Stdout)
+	}
+	requirePlannedActions(t, plan, imports)
+	requireCLIDiagnostics(t, plan, cliWarning(summaryPendingKeyWillBeRestored, restored))
+	requireNoMutatingCalls(t, mock)
+
+	mock.ResetJournal()
+	wd.Apply().RequireSuccess(t)
+	if got := mutatingCalls(mock); !slices.Equal(got, []string{cliCall("POST", pending.KeyTag, "cancel-deletion")}) {
+		t.Fatalf("apply calls %q, want only the cancel-deletion the plan announced", got)
+	}
+	for address := range imports {
+		requireStateDeletionSettings(t, wd, address, deletionPolicyDelete, true)
+	}
+	if again := wd.Plan(); again.Failed() || again.Changes {
+		t.Fatalf("the plan after the adoption is not empty:\n%s", again.describe())
+	}
+
+	mock.ResetJournal()
+	destroy := wd.Plan(tfexec.Destroy(true))
+	destroy.RequireFailure(t)
+	var refusals []cliDiag
+	for address := range imports {
+		refusals = append(refusals, cliError(summaryKeyDeletionProtected, address))
+	}
+	requireCLIDiagnostics(t, destroy, refusals...)
+	requireNoMutatingCalls(t, mock)
 }
