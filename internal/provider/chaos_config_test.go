@@ -1,6 +1,6 @@
 package provider
 
-// The configuration of the fault runs (chaos_test.go, interrupt_test.go): many keys as one
+// The configuration of the fault runs (chaos_test.go, chaos_interrupt_test.go): many keys as one
 // for_each resource, and the updates applied to them.
 
 import (

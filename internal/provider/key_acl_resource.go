@@ -12,8 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -65,17 +63,8 @@ func (r *keyACLResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 		MarkdownDescription: "The IP ACL of an NCloud KMS key: which client addresses may request token sets and access " +
 			"tokens for the key while the ACL is on. One per key. Calls signed with account keys are not filtered.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The key tag (same as `key_tag`).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"key_tag": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The tag of the key whose ACL this is. Changing it moves the resource to another key.",
-				Validators:          []validator.String{keyTagValidator{hint: keyTagHintReference}},
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"id":      keyScopedIDAttribute(""),
+			"key_tag": keyTagArgument("The tag of the key whose ACL this is. Changing it moves the resource to another key."),
 			"enabled": schema.BoolAttribute{
 				Optional: true,
 				Computed: true,

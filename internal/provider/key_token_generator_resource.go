@@ -8,9 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -64,19 +61,10 @@ func (r *keyTokenGeneratorResource) Schema(_ context.Context, _ resource.SchemaR
 			"key's cryptographic API without account keys. One per key. Replacing or deleting it revokes every token it " +
 			"issued, which the plan says; get tokens with the ephemeral resource `ncloudkms_key_tokens`.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed: true,
-				MarkdownDescription: "The key tag (same as `key_tag`), known once the generator exists: give it to " +
-					"`ncloudkms_key_tokens` as `key_tag`, so that Terraform asks for tokens only after the generator is made.",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"key_tag": schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "The tag of the key whose generator this is. Changing it deletes this generator, " +
-					"revoking its tokens, and creates one for the other key.",
-				Validators:    []validator.String{keyTagValidator{hint: keyTagHintReference}},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-			},
+			"id": keyScopedIDAttribute("known once the generator exists: give it to `ncloudkms_key_tokens` as " +
+				"`key_tag`, so that Terraform asks for tokens only after the generator is made."),
+			"key_tag": keyTagArgument("The tag of the key whose generator this is. Changing it deletes this generator, " +
+				"revoking its tokens, and creates one for the other key."),
 			"regenerate_triggers": schema.MapAttribute{
 				Optional:    true,
 				ElementType: types.StringType,

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -122,46 +121,4 @@ func versionDisabledDetail(key keyRef, versions []string) string {
 	return fmt.Sprintf("This apply disables version %s of key %s. Data encrypted under a disabled version cannot be "+
 		"decrypted until the version is enabled again (remove it from disabled_versions and apply); new data is "+
 		"encrypted under the current version.", strings.Join(versions, ", "), key)
-}
-
-// convergeVersions enables, then disables, the versions that take the key from its disabled
-// versions to the plan's, recording each answer. Without a record in the state (the attribute was
-// just set) it reads the version list first.
-func convergeVersions(ctx context.Context, client *kmsapi.Client, state *keyResourceModel, plan keyResourceModel) *convergeStepError {
-	wanted, ok := versionSet(plan.DisabledVersions)
-	if !ok {
-		state.DisabledVersions = plan.DisabledVersions
-		return nil
-	}
-	tag := state.KeyTag.ValueString()
-	if _, known := versionSet(state.DisabledVersions); !known {
-		listed, err := client.ListVersions(ctx, tag)
-		if err != nil {
-			return &convergeStepError{"Key versions read failed", "the key's versions could not be read", err}
-		}
-		state.DisabledVersions = disabledVersionsOf(listed)
-	}
-	have, _ := versionSet(state.DisabledVersions)
-	for _, v := range have {
-		if slices.Contains(wanted, v) {
-			continue
-		}
-		if _, err := client.EnableVersion(ctx, tag, v); err != nil {
-			return &convergeStepError{"Key version enable failed", fmt.Sprintf("version %d could not be enabled", v), err}
-		}
-		have = slices.DeleteFunc(slices.Clone(have), func(x int64) bool { return x == v })
-		state.DisabledVersions = versionSetValue(have)
-	}
-	for _, v := range wanted {
-		if slices.Contains(have, v) {
-			continue
-		}
-		if _, err := client.DisableVersion(ctx, tag, v); err != nil {
-			return &convergeStepError{"Key version disable failed", fmt.Sprintf("version %d could not be disabled", v), err}
-		}
-		have = append(have, v)
-		slices.Sort(have)
-		state.DisabledVersions = versionSetValue(have)
-	}
-	return nil
 }

@@ -9,6 +9,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -18,6 +22,31 @@ import (
 // What ncloudkms_key and the resources of one key (ncloudkms_key_acl, ncloudkms_key_token_generator)
 // share: the provider data, the resource identity (the key tag; Terraform 1.12+, OpenTofu 1.12+) and
 // import by key tag.
+
+// keyScopedIDAttribute is the id of a resource of one key: the key tag, kept across plans once known.
+// more, when not empty, is said after "The key tag (same as `key_tag`)".
+func keyScopedIDAttribute(more string) schema.StringAttribute {
+	description := "The key tag (same as `key_tag`)."
+	if more != "" {
+		description = "The key tag (same as `key_tag`), " + more
+	}
+	return schema.StringAttribute{
+		Computed:            true,
+		MarkdownDescription: description,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+}
+
+// keyTagArgument is the key_tag of ncloudkms_key_acl and ncloudkms_key_token_generator: it names their
+// key, checked at plan time, and another key means another resource.
+func keyTagArgument(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Required:            true,
+		MarkdownDescription: description,
+		Validators:          []validator.String{keyTagValidator{hint: keyTagHintReference}},
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+	}
+}
 
 // keyScopedResource is embedded by the resources of one key: their Configure, IdentitySchema and client.
 type keyScopedResource struct {
