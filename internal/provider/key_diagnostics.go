@@ -179,7 +179,8 @@ func scheduleWarningDetail(rm removal, goneAround time.Time) string {
 			rm.Key, rm.reason(), formatTime(goneAround))
 	}
 	return what + " After that, data encrypted under any version of the key can never be decrypted again.\n\n" +
-		"Until then the deletion can be cancelled: with \"cancel deletion\" in the NCloud console or the API, or by bringing " +
+		"Until then the deletion can be cancelled: with \"cancel deletion\" in the NCloud console or the API, with the action " +
+		"ncloudkms_cancel_key_deletion (Terraform 1.14+: terraform apply -invoke=...), or by bringing " +
 		"the key back under Terraform (terraform import <address> " + rm.Key.Tag + ", or an import block with that id) " +
 		"and applying, which restores it. To keep the key now, do not remove it, or set deletion_protection = true." +
 		rm.avoidReplacement() + rm.policyNote() + rm.forgetNote() + rm.lastUseNote()
