@@ -2,13 +2,11 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -24,6 +22,7 @@ import (
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // Test helpers shared by the tests of this package: providers, mocks, configurations, and the
@@ -69,11 +68,11 @@ func setProviderHostForOpenTofu() {
 	if os.Getenv("TF_ACC") == "" || os.Getenv("TF_ACC_PROVIDER_HOST") != "" {
 		return
 	}
-	path, err := terraformBinary()
+	path, err := tfcli.Binary()
 	if err != nil {
 		return // the tests that need a CLI say so
 	}
-	if cli, err := detectCLI(path); err == nil && cli.IsOpenTofu() {
+	if cli, err := tfcli.Detect(path); err == nil && cli.IsOpenTofu() {
 		os.Setenv("TF_ACC_PROVIDER_HOST", cli.RegistryHost())
 	}
 }
@@ -91,6 +90,25 @@ func testAccProtoV6ProviderFactoriesWith(opts Options) map[string]func() (tfprot
 			return server.NewProtocol6Server(NewWithOptions("test", opts)(), true), nil // as served without TF_LOG
 		},
 	}
+}
+
+// testAccCLIProvider is the provider for the CLI harness (internal/tfcli), built with opts for each
+// Terraform command as testAccProtoV6ProviderFactoriesWith builds it for terraform-plugin-testing.
+func testAccCLIProvider(opts Options) tfcli.Provider {
+	return tfcli.Provider{Source: "ncloudkms/ncloudkms", New: testAccProtoV6ProviderFactoriesWith(opts)["ncloudkms"]}
+}
+
+// newTFWorkdir is a CLI harness working directory for the provider with default options; it skips
+// the test unless TF_ACC is set.
+func newTFWorkdir(t *testing.T) *tfcli.Workdir {
+	t.Helper()
+	return tfcli.New(t, testAccCLIProvider(Options{}))
+}
+
+// newTFWorkdirWith is newTFWorkdir for the provider built with opts (a clock, a transport).
+func newTFWorkdirWith(t *testing.T, opts Options) *tfcli.Workdir {
+	t.Helper()
+	return tfcli.New(t, testAccCLIProvider(opts))
 }
 
 // testAccMock starts a fresh mock for one test; it stops when the test ends.
@@ -260,9 +278,13 @@ func testAccCaptureKeyTag(tag *string) resource.TestCheckFunc {
 	}
 }
 
-// testAccMockKey creates a key directly in the mock, as in the console.
+// testAccMockKey creates a key directly in the mock, as someone would in the console (not journaled):
+// AES256 and BASIC unless spec says otherwise.
 func testAccMockKey(t *testing.T, m *kmsmock.Server, spec kmsmock.KeySpec) kmsmock.Key {
 	t.Helper()
+	if spec.Type == "" {
+		spec.Type = "AES256"
+	}
 	if spec.ProtectionType == "" {
 		spec.ProtectionType = "BASIC"
 	}
@@ -273,6 +295,16 @@ func testAccMockKey(t *testing.T, m *kmsmock.Server, spec kmsmock.KeySpec) kmsmo
 	return key
 }
 
+// testAccMockKeys creates AES256 keys of these names with testAccMockKey.
+func testAccMockKeys(t *testing.T, m *kmsmock.Server, names ...string) []kmsmock.Key {
+	t.Helper()
+	keys := make([]kmsmock.Key, 0, len(names))
+	for _, name := range names {
+		keys = append(keys, testAccMockKey(t, m, kmsmock.KeySpec{Name: name}))
+	}
+	return keys
+}
+
 // mustMock fails the test when a console-style action on the mock fails.
 func mustMock(t *testing.T, err error) {
 	t.Helper()
@@ -281,30 +313,40 @@ func mustMock(t *testing.T, err error) {
 	}
 }
 
-// testAccKeyResourceConfig_basic is the smallest configuration: a name and a type.
-func testAccKeyResourceConfig_basic(m *kmsmock.Server, name string) string {
-	return testAccKeyResourceConfig_withArguments(m, name, "AES256", "")
+// testAccKeyConfig is the provider block of the mock and the key ncloudkms_key.test (testAccKeyAddress)
+// named name, with raw argument lines (keySettings, keyTypeArgument, or any other).
+func testAccKeyConfig(m *kmsmock.Server, name, arguments string) string {
+	return testAccProviderConfig(m) + testAccKeyBlock("test", name, arguments)
 }
 
-// testAccKeyResourceConfig_withArguments adds raw argument lines to a key of the given name and type.
-func testAccKeyResourceConfig_withArguments(m *kmsmock.Server, name, keyType, arguments string) string {
-	return testAccProviderConfig(m) + fmt.Sprintf(`
-resource "ncloudkms_key" "test" {
+// setsType matches an argument line that sets the key's type.
+var setsType = regexp.MustCompile(`(?m)^\s*type\s*=`)
+
+// testAccKeyBlock is a resource block ncloudkms_key.<label> named name with raw argument lines; its
+// type is AES256 unless the arguments set one (keyTypeArgument).
+func testAccKeyBlock(label, name, arguments string) string {
+	if !setsType.MatchString(arguments) {
+		arguments = keyTypeArgument("AES256") + arguments
+	}
+	return fmt.Sprintf(`
+resource "ncloudkms_key" %q {
   name = %q
-  type = %q
 %s
 }
-`, name, keyType, arguments)
+`, label, name, arguments)
 }
 
-// testAccKeyResourceConfig_settings is a key with the in-place settings made explicit; rotationDays 0
+// keyTypeArgument is the argument line type = keyType.
+func keyTypeArgument(keyType string) string { return fmt.Sprintf("  type = %q\n", keyType) }
+
+// keySettings are the argument lines of a key's in-place settings made explicit; rotationDays 0
 // leaves rotation_period_days unset.
-func testAccKeyResourceConfig_settings(m *kmsmock.Server, name, memo string, rotationDays int, enabled bool) string {
+func keySettings(memo string, rotationDays int, enabled bool) string {
 	arguments := fmt.Sprintf("  memo    = %q\n  enabled = %t\n", memo, enabled)
 	if rotationDays != 0 {
 		arguments += fmt.Sprintf("  rotation_period_days = %d\n", rotationDays)
 	}
-	return testAccKeyResourceConfig_withArguments(m, name, "AES256", arguments)
+	return arguments
 }
 
 // errorText matches fragments of a diagnostic in order, whatever the line wrapping Terraform applies:
@@ -333,8 +375,6 @@ func withNullExtras(m keyResourceModel) keyResourceModel {
 	return m
 }
 
-const cliKeyAddress = "ncloudkms_key.this"
-
 // cliNoAddress is the address Terraform (1.11) gives the diagnostics of a resource that is no
 // longer in the configuration, and the errors of a destroy at apply time: none, since it has no
 // configuration block to attach them to. The detail still names the key and its tag.
@@ -342,21 +382,6 @@ const cliNoAddress = ""
 
 // regexpAPITail matches the end of a detail that quotes an API error (apiErrorTail).
 var regexpAPITail = regexp.MustCompile(`code \S+, message ".*", request id \S+$`)
-
-// cliKeyConfig is one key named name with extra attribute lines.
-func cliKeyConfig(m *kmsmock.Server, name, extra string) string {
-	return testAccProviderConfig(m) + cliKeyBlock("this", name, extra)
-}
-
-func cliKeyBlock(label, name, extra string) string {
-	return fmt.Sprintf(`
-resource "ncloudkms_key" %q {
-  name = %q
-  type = "AES256"
-%s
-}
-`, label, name, extra)
-}
 
 // cliProviderConfigNoRetries points at the mock with one attempt per call, so that an
 // injected server error fails the call at once.
@@ -414,61 +439,17 @@ func mutatingCalls(m *kmsmock.Server) []string {
 	return out
 }
 
-// cliDiag is an expected diagnostic: severity, summary and address.
-type cliDiag struct{ Severity, Summary, Address string }
-
-func cliWarning(summary, address string) cliDiag { return cliDiag{"warning", summary, address} }
-func cliError(summary, address string) cliDiag   { return cliDiag{"error", summary, address} }
-
-// requireCLIDiagnostics checks the distinct diagnostics of a run by severity, summary and address.
-// An apply may repeat a plan's warning when it plans an instance again, so repeats are ignored.
-func requireCLIDiagnostics(t *testing.T, res tfResult, want ...cliDiag) {
-	t.Helper()
-	seen := map[cliDiag]bool{}
-	var got []string
-	for _, d := range res.Diagnostics {
-		k := cliDiag{string(d.Severity), d.Summary, d.Address}
-		if !seen[k] {
-			seen[k] = true
-			got = append(got, fmt.Sprintf("%s %q at %q", k.Severity, k.Summary, k.Address))
-		}
-	}
-	var wantText []string
-	for _, w := range want {
-		wantText = append(wantText, fmt.Sprintf("%s %q at %q", w.Severity, w.Summary, w.Address))
-	}
-	sort.Strings(got)
-	sort.Strings(wantText)
-	if !slices.Equal(got, wantText) {
-		t.Fatalf("terraform %s diagnostics:\n  got  %q\n  want %q\n%s", res.Command, got, wantText, res.describe())
-	}
-}
-
-// requireCLIDetail checks that the detail of a diagnostic contains every fragment.
-func requireCLIDetail(t *testing.T, res tfResult, severity, summary string, fragments ...string) {
-	t.Helper()
-	d := res.Find(severity, summary)
-	if d == nil {
-		t.Fatalf("no %s %q in terraform %s:\n%s", severity, summary, res.Command, res.describe())
-	}
-	for _, f := range fragments {
-		if !strings.Contains(d.Detail, f) {
-			t.Errorf("%s %q: detail does not mention %q:\n%s", severity, summary, f, d.Detail)
-		}
-	}
-}
-
-// cliApplyKey creates the configured keys and returns the tag of ncloudkms_key.this; the journal is
+// cliApplyKey creates the configured keys and returns the tag of ncloudkms_key.test; the journal is
 // reset afterwards so that a test sees only the calls of what it does next.
-func cliApplyKey(t *testing.T, wd *tfWorkdir, m *kmsmock.Server, config string) string {
+func cliApplyKey(t *testing.T, wd *tfcli.Workdir, m *kmsmock.Server, config string) string {
 	t.Helper()
 	wd.SetConfig(config)
 	wd.Apply().RequireSuccess(t)
 	m.ResetJournal()
-	return cliStateKeyTag(t, wd, cliKeyAddress)
+	return cliStateKeyTag(t, wd, testAccKeyAddress)
 }
 
-func cliStateKeyTag(t *testing.T, wd *tfWorkdir, address string) string {
+func cliStateKeyTag(t *testing.T, wd *tfcli.Workdir, address string) string {
 	t.Helper()
 	attrs := wd.StateResource(address)
 	tag, _ := attrs["key_tag"].(string)
@@ -544,20 +525,10 @@ func stateOfMockKey(key kmsmock.Key, policy string, protected bool) keyResourceM
 	})
 }
 
-// cliMockKey creates a key directly in the mock, as someone would in the console.
-func cliMockKey(t *testing.T, m *kmsmock.Server, name string) kmsmock.Key {
+// testAccPendingMockKey creates a key in the mock and requests its deletion.
+func testAccPendingMockKey(t *testing.T, m *kmsmock.Server, name string) kmsmock.Key {
 	t.Helper()
-	key, err := m.CreateKey(kmsmock.KeySpec{Name: name, Type: "AES256", ProtectionType: "BASIC"})
-	if err != nil {
-		t.Fatalf("creating mock key %q: %v", name, err)
-	}
-	return key
-}
-
-// cliPendingMockKey creates a key in the mock and requests its deletion.
-func cliPendingMockKey(t *testing.T, m *kmsmock.Server, name string) kmsmock.Key {
-	t.Helper()
-	key := cliMockKey(t, m, name)
+	key := testAccMockKey(t, m, kmsmock.KeySpec{Name: name})
 	if err := m.RequestDeletion(key.KeyTag); err != nil {
 		t.Fatal(err)
 	}
@@ -573,22 +544,6 @@ func requireNoMutatingCalls(t *testing.T, m *kmsmock.Server) {
 	}
 }
 
-// diagnosticSnippet is the configuration line that a diagnostic of a -json run points at.
-func diagnosticSnippet(t *testing.T, res tfResult, summary string) string {
-	t.Helper()
-	for _, d := range res.Diagnostics {
-		if d.Summary != summary {
-			continue
-		}
-		if d.Snippet == nil {
-			return ""
-		}
-		return d.Snippet.Code
-	}
-	t.Fatalf("no diagnostic %q in terraform %s", summary, res.Command)
-	return ""
-}
-
 // requireNothingChanged checks that no call changed anything and the key is as it was.
 func requireNothingChanged(t *testing.T, m *kmsmock.Server, before kmsmock.Key) {
 	t.Helper()
@@ -597,29 +552,4 @@ func requireNothingChanged(t *testing.T, m *kmsmock.Server, before kmsmock.Key) 
 	if n := len(m.Keys()); n != 1 {
 		t.Fatalf("the mock holds %d keys, want only %s", n, before.KeyTag)
 	}
-}
-
-// plannedAction is the action of the planned_change line for address in a plan -json output.
-func plannedAction(t *testing.T, res tfResult, address string) string {
-	t.Helper()
-	for _, msg := range res.Messages {
-		if msg.Type != "planned_change" {
-			continue
-		}
-		var line struct {
-			Change struct {
-				Resource struct {
-					Addr string `json:"addr"`
-				} `json:"resource"`
-				Action string `json:"action"`
-			} `json:"change"`
-		}
-		if err := json.Unmarshal(msg.Raw, &line); err != nil {
-			t.Fatalf("planned_change line: %v", err)
-		}
-		if line.Change.Resource.Addr == address {
-			return line.Change.Action
-		}
-	}
-	return ""
 }

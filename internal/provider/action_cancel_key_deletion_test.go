@@ -11,6 +11,7 @@ import (
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // The action ncloudkms_cancel_key_deletion: through -invoke after a SCHEDULE destroy and through
@@ -35,24 +36,25 @@ func TestAccCancelKeyDeletionAction_afterScheduledDestroy(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featureActions)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "kept", `  deletion_policy = "SCHEDULE"`))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "kept", `  deletion_policy = "SCHEDULE"`))
 	wd.Destroy().RequireSuccess(t)
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusRevoke)
-	wd.SetConfig(cliKeyConfig(m, "kept", `  deletion_policy = "SCHEDULE"`) + undoBlock(fmt.Sprintf("    key_tag = %q", tag)))
+	wd.SetConfig(testAccKeyConfig(m, "kept", `  deletion_policy = "SCHEDULE"`) + undoBlock(fmt.Sprintf("    key_tag = %q", tag)))
 	m.ResetJournal()
 
 	res := wd.Invoke("apply", cancelUndo)
 	res.RequireSuccess(t)
-	requireCLIDiagnostics(t, res)
+	tfcli.RequireDiagnostics(t, res)
 	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag), cliCall("POST", tag, "cancel-deletion"))
 	requireActionProgress(t, res, cancelledProgress("kept", tag, kmsapi.StatusDisable))
 	key := cliRequireMockStatus(t, m, tag, kmsapi.StatusDisable)
 	if key.DestroyDate != 0 {
 		t.Fatalf("the key keeps a deletion date after the cancellation: %+v", key)
 	}
-	if len(m.Keys()) != 1 || wd.StateResource(cliKeyAddress) != nil {
-		t.Fatalf("the invoke created or recorded a key: mock %+v, state %v", m.Keys(), wd.StateResource(cliKeyAddress))
+	if len(m.Keys()) != 1 {
+		t.Fatalf("the invoke created a key: mock %+v", m.Keys())
 	}
+	wd.CheckState(t, tfcli.ExpectNoResource(testAccKeyAddress))
 }
 
 // TestAccCancelKeyDeletionAction_byNameAndEnable: found by name (a listing, case-insensitive), the
@@ -61,13 +63,13 @@ func TestAccCancelKeyDeletionAction_byNameAndEnable(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featureActions)
-	key := cliPendingMockKey(t, m, "Payments")
+	key := testAccPendingMockKey(t, m, "Payments")
 	wd.SetConfig(testAccProviderConfig(m) + undoBlock("    name   = \"payments\"\n    enable = true"))
 	m.ResetJournal()
 
 	res := wd.Invoke("apply", cancelUndo)
 	res.RequireSuccess(t)
-	requireCLIDiagnostics(t, res)
+	tfcli.RequireDiagnostics(t, res)
 	requireCLIJournal(t, m, "GET /keys", "GET /keys", cliCall("POST", key.KeyTag, "cancel-deletion"),
 		cliCall("POST", key.KeyTag, "enable"))
 	requireActionProgress(t, res, cancelledProgress("Payments", key.KeyTag, kmsapi.StatusEnable))
@@ -158,7 +160,7 @@ func TestAccCancelKeyDeletionAction_planRefusals(t *testing.T) {
 			m := testAccMock(t)
 			wd := newTFWorkdir(t)
 			wd.SkipWithout(featureActions)
-			key := cliMockKey(t, m, "in-use")
+			key := testAccMockKey(t, m, kmsmock.KeySpec{Name: "in-use"})
 			wd.SetConfig(testAccProviderConfig(m) + undoBlock(tc.config(key)))
 			requireInvokeRefused(t, wd, m, cancelUndo, tc.summary, tc.detail(key), tc.calls(key))
 			requireNothingChanged(t, m, key)
@@ -172,7 +174,7 @@ func TestAccCancelKeyDeletionAction_afterDestroy(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featureActionDestroyEvents)
-	key := cliPendingMockKey(t, m, "archive")
+	key := testAccPendingMockKey(t, m, "archive")
 	wd.SetConfig(testAccProviderConfig(m) + triggeringData("retention", "v1", "after_destroy", cancelUndo) +
 		undoBlock(`    name = "archive"`))
 	wd.Apply().RequireSuccess(t)
@@ -180,7 +182,7 @@ func TestAccCancelKeyDeletionAction_afterDestroy(t *testing.T) {
 
 	res := wd.Destroy()
 	res.RequireSuccess(t)
-	requireCLIDiagnostics(t, res)
+	tfcli.RequireDiagnostics(t, res)
 	requireCLIJournal(t, m, "GET /keys", "GET /keys", cliCall("POST", key.KeyTag, "cancel-deletion"))
 	requireActionProgress(t, res, cancelledProgress("archive", key.KeyTag, kmsapi.StatusDisable))
 	cliRequireMockStatus(t, m, key.KeyTag, kmsapi.StatusDisable)
@@ -193,7 +195,7 @@ func TestAccCancelKeyDeletionAction_afterDestroyOfItsOwnKey(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featureActionDestroyEvents)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "self", `  deletion_policy = "SCHEDULE"
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "self", `  deletion_policy = "SCHEDULE"
   lifecycle {
     action_trigger {
       events  = [after_destroy]
@@ -203,9 +205,9 @@ func TestAccCancelKeyDeletionAction_afterDestroyOfItsOwnKey(t *testing.T) {
 
 	res := wd.Destroy()
 	res.RequireFailure(t)
-	requireCLIDiagnostics(t, res, cliWarning(summaryKeyWillBeScheduled, cliKeyAddress),
-		cliError(summaryKeyNotPendingDeletion, cliKeyAddress+", called from "+cancelUndo))
-	requireCLIDetail(t, res, "error", summaryKeyNotPendingDeletion, `Key "self" (key tag `+tag+`) is ENABLE`,
+	tfcli.RequireDiagnostics(t, res, tfcli.Warning(summaryKeyWillBeScheduled, testAccKeyAddress),
+		tfcli.Error(summaryKeyNotPendingDeletion, testAccKeyAddress+", called from "+cancelUndo))
+	tfcli.RequireDetail(t, res, "error", summaryKeyNotPendingDeletion, `Key "self" (key tag `+tag+`) is ENABLE`,
 		`deletion_policy to "ABANDON"`, "terraform apply -invoke=action.ncloudkms_cancel_key_deletion.<name>")
 	requireNoMutatingCalls(t, m)
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)

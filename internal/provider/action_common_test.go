@@ -10,8 +10,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
-
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/server"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // What the tests of the actions share: configurations, progress messages and refusals.
@@ -43,7 +43,7 @@ resource "terraform_data" %q {
 }
 
 // actionProgress returns the progress messages of a -json run, in order.
-func actionProgress(t *testing.T, res tfResult) []string {
+func actionProgress(t *testing.T, res tfcli.Result) []string {
 	t.Helper()
 	var messages []string
 	for _, m := range res.Messages {
@@ -63,7 +63,7 @@ func actionProgress(t *testing.T, res tfResult) []string {
 	return messages
 }
 
-func requireActionProgress(t *testing.T, res tfResult, want ...string) {
+func requireActionProgress(t *testing.T, res tfcli.Result, want ...string) {
 	t.Helper()
 	if got := actionProgress(t, res); !slices.Equal(got, want) {
 		t.Fatalf("terraform %s progress messages:\n  got  %q\n  want %q", res.Command, got, want)
@@ -72,14 +72,14 @@ func requireActionProgress(t *testing.T, res tfResult, want ...string) {
 
 // requireInvokeRefused runs plan -invoke, then apply -invoke, of the action: each fails with one
 // error, on the action, whose detail holds every fragment, after exactly the calls given.
-func requireInvokeRefused(t *testing.T, wd *tfWorkdir, m *kmsmock.Server, actionAddress, summary string, detail, calls []string) {
+func requireInvokeRefused(t *testing.T, wd *tfcli.Workdir, m *kmsmock.Server, actionAddress, summary string, detail, calls []string) {
 	t.Helper()
 	for _, command := range []string{"plan", "apply"} {
 		m.ResetJournal()
 		res := wd.Invoke(command, actionAddress)
 		res.RequireFailure(t)
-		requireCLIDiagnostics(t, res, cliError(summary, actionAddress))
-		requireCLIDetail(t, res, "error", summary, detail...)
+		tfcli.RequireDiagnostics(t, res, tfcli.Error(summary, actionAddress))
+		tfcli.RequireDetail(t, res, "error", summary, detail...)
 		requireCLIJournal(t, m, calls...)
 	}
 }

@@ -9,10 +9,14 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // The action ncloudkms_rotate_key: through -invoke and action_trigger, its plan-time refusals, and
@@ -49,11 +53,11 @@ func TestAccRotateKeyAction_invoke(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featureActions)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "rotated", "  disabled_versions = []")+rotateNowBlock("ncloudkms_key.this.key_tag"))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "rotated", "  disabled_versions = []")+rotateNowBlock("ncloudkms_key.test.key_tag"))
 
 	res := wd.Invoke("apply", rotateNow)
 	res.RequireSuccess(t)
-	requireCLIDiagnostics(t, res)
+	tfcli.RequireDiagnostics(t, res)
 	// The refresh of the key's resource, the plan's check, then the action's read and rotation.
 	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "versions"), cliCall("GET", tag), cliCall("GET", tag),
 		cliCall("POST", tag, "rotate"))
@@ -66,13 +70,11 @@ func TestAccRotateKeyAction_invoke(t *testing.T) {
 	if plan.Changes {
 		t.Fatalf("the plan after the rotation has changes:\n%s", plan.Stdout)
 	}
-	requireCLIDiagnostics(t, plan)
+	tfcli.RequireDiagnostics(t, plan)
 	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "versions"))
 
 	wd.Refresh().RequireSuccess(t)
-	if got := wd.StateResource(cliKeyAddress)["current_version"]; got != float64(2) {
-		t.Fatalf("current_version %v in the state after refresh, want 2", got)
-	}
+	wd.CheckState(t, statecheck.ExpectKnownValue(testAccKeyAddress, tfjsonpath.New("current_version"), knownvalue.Int64Exact(2)))
 }
 
 // TestAccRotateKeyAction_planRefusals: plan -invoke refuses a key that cannot rotate, naming it and
@@ -90,7 +92,7 @@ func TestAccRotateKeyAction_planRefusals(t *testing.T) {
 		{
 			name: "disabled",
 			setup: func(t *testing.T, m *kmsmock.Server) string {
-				key := cliMockKey(t, m, "off-key")
+				key := testAccMockKey(t, m, kmsmock.KeySpec{Name: "off-key"})
 				mustMock(t, m.DisableKey(key.KeyTag))
 				return key.KeyTag
 			},
@@ -103,7 +105,7 @@ func TestAccRotateKeyAction_planRefusals(t *testing.T) {
 		},
 		{
 			name:    "pendingDeletion",
-			setup:   func(t *testing.T, m *kmsmock.Server) string { return cliPendingMockKey(t, m, "gone-key").KeyTag },
+			setup:   func(t *testing.T, m *kmsmock.Server) string { return testAccPendingMockKey(t, m, "gone-key").KeyTag },
 			summary: summaryKeyRotationNeedsEnabledKey,
 			detail: func(tag string) []string {
 				return []string{`Key "gone-key" (key tag ` + tag + `) is REVOKE`, "It is pending deletion",
@@ -160,7 +162,7 @@ func TestAccRotateKeyAction_planRefusals(t *testing.T) {
 func TestAccRotateKeyAction_afterReleaseChanges(t *testing.T) {
 	m := testAccMock(t)
 	config := func(release string) string {
-		return testAccKeyResourceConfig_basic(m, "released") +
+		return testAccKeyConfig(m, "released", "") +
 			triggeringData("release", release, "after_create, after_update", "action.ncloudkms_rotate_key.on_release") +
 			actionBlock("ncloudkms_rotate_key", "on_release", "    key_tag = ncloudkms_key.test.key_tag")
 	}
@@ -215,7 +217,7 @@ func TestAccRotateKeyAction_beforeDestroy(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featureActionDestroyEvents)
-	key := cliMockKey(t, m, "outside")
+	key := testAccMockKey(t, m, kmsmock.KeySpec{Name: "outside"})
 	wd.SetConfig(testAccProviderConfig(m) + triggeringData("service", "v1", "before_destroy", rotateNow) +
 		rotateNowBlock(fmt.Sprintf("%q", key.KeyTag)))
 	apply := wd.Apply()
@@ -225,7 +227,7 @@ func TestAccRotateKeyAction_beforeDestroy(t *testing.T) {
 
 	destroy := wd.Destroy()
 	destroy.RequireSuccess(t)
-	requireCLIDiagnostics(t, destroy)
+	tfcli.RequireDiagnostics(t, destroy)
 	requireCLIJournal(t, m, cliCall("GET", key.KeyTag), cliCall("GET", key.KeyTag), cliCall("POST", key.KeyTag, "rotate"))
 	requireActionProgress(t, destroy, rotatedProgress("outside", key.KeyTag))
 	cliRequireMockStatus(t, m, key.KeyTag, kmsapi.StatusEnable)
@@ -234,7 +236,7 @@ func TestAccRotateKeyAction_beforeDestroy(t *testing.T) {
 
 // invokeRotateWithFault runs apply -invoke of rotateNow on key, under providerConfig, with the fault
 // injected.
-func invokeRotateWithFault(t *testing.T, m *kmsmock.Server, providerConfig string, key kmsmock.Key, fault kmsmock.Fault) tfResult {
+func invokeRotateWithFault(t *testing.T, m *kmsmock.Server, providerConfig string, key kmsmock.Key, fault kmsmock.Fault) tfcli.Result {
 	t.Helper()
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featureActions)
@@ -248,7 +250,7 @@ func invokeRotateWithFault(t *testing.T, m *kmsmock.Server, providerConfig strin
 // reports it.
 func TestAccRotateKeyAction_lostAnswer(t *testing.T) {
 	m := testAccMock(t)
-	key := cliMockKey(t, m, "dropped")
+	key := testAccMockKey(t, m, kmsmock.KeySpec{Name: "dropped"})
 	res := invokeRotateWithFault(t, m, testAccProviderConfig(m), key, kmsmock.Fault{Method: "POST", PathSuffix: "/rotate", Drop: true})
 	res.RequireSuccess(t)
 	requireCLIJournal(t, m, cliCall("GET", key.KeyTag), cliCall("GET", key.KeyTag), cliCall("POST", key.KeyTag, "rotate"),
@@ -261,11 +263,11 @@ func TestAccRotateKeyAction_lostAnswer(t *testing.T) {
 // what could not be done, then the API's code, message and request id.
 func TestAccRotateKeyAction_apiError(t *testing.T) {
 	m := testAccMock(t)
-	key := cliMockKey(t, m, "refused")
+	key := testAccMockKey(t, m, kmsmock.KeySpec{Name: "refused"})
 	res := invokeRotateWithFault(t, m, cliProviderConfigNoRetries(m), key, kmsmock.Fault{Method: "POST", PathSuffix: "/rotate", Status: 409})
 	res.RequireFailure(t)
-	requireCLIDiagnostics(t, res, cliError(summaryKeyRotationFailed, rotateNow))
-	requireCLIDetail(t, res, "error", summaryKeyRotationFailed,
+	tfcli.RequireDiagnostics(t, res, tfcli.Error(summaryKeyRotationFailed, rotateNow))
+	tfcli.RequireDetail(t, res, "error", summaryKeyRotationFailed,
 		fmt.Sprintf(`Key "refused" (key tag %s) could not be rotated. API answer to POST /kms/v1/keys/%s/rotate (HTTP 409`,
 			key.KeyTag, key.KeyTag))
 	if d := res.Find("error", summaryKeyRotationFailed); !regexpAPITail.MatchString(d.Detail) {

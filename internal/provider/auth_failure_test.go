@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // A gateway clock 10 minutes off and wrong credentials both end in a 401. The user must learn which
@@ -66,33 +67,33 @@ func authFailures() []authFailure {
 type authFailureUse struct {
 	name    string
 	config  func(keyTag string) string
-	command func(wd *tfWorkdir) tfResult
+	command func(wd *tfcli.Workdir) tfcli.Result
 	summary string // of the error
 	address string // where Terraform attaches it
 }
 
 func authFailureUses() []authFailureUse {
-	apply := func(wd *tfWorkdir) tfResult { return wd.Apply() }
-	plan := func(wd *tfWorkdir) tfResult { return wd.Plan() }
+	apply := func(wd *tfcli.Workdir) tfcli.Result { return wd.Apply() }
+	plan := func(wd *tfcli.Workdir) tfcli.Result { return wd.Plan() }
 	return []authFailureUse{
 		{
 			name: "resource apply",
 			config: func(string) string {
-				return "resource \"ncloudkms_key\" \"this\" {\n  name = \"auth-key\"\n  type = \"AES256\"\n}\n"
+				return "resource \"ncloudkms_key\" \"test\" {\n  name = \"auth-key\"\n  type = \"AES256\"\n}\n"
 			},
-			command: apply, summary: summaryAuthenticationFailed, address: "ncloudkms_key.this",
+			command: apply, summary: summaryAuthenticationFailed, address: "ncloudkms_key.test",
 		},
 		{
 			name: "key data source by tag",
 			config: func(tag string) string {
-				return fmt.Sprintf("data \"ncloudkms_key\" \"this\" {\n  key_tag = %q\n}\n", tag)
+				return fmt.Sprintf("data \"ncloudkms_key\" \"test\" {\n  key_tag = %q\n}\n", tag)
 			},
-			command: plan, summary: "Key read failed", address: "data.ncloudkms_key.this",
+			command: plan, summary: "Key read failed", address: "data.ncloudkms_key.test",
 		},
 		{
 			name:    "key data source by name",
-			config:  func(string) string { return "data \"ncloudkms_key\" \"this\" {\n  name = \"seeded-key\"\n}\n" },
-			command: plan, summary: "Key lookup failed", address: "data.ncloudkms_key.this",
+			config:  func(string) string { return "data \"ncloudkms_key\" \"test\" {\n  name = \"seeded-key\"\n}\n" },
+			command: plan, summary: "Key lookup failed", address: "data.ncloudkms_key.test",
 		},
 		{
 			name:    "keys data source",
@@ -108,16 +109,16 @@ func TestAccAuthFailure_clockAndCredentials(t *testing.T) {
 			t.Run(failure.name+"/"+use.name, func(t *testing.T) {
 				t.Parallel()
 				m := failure.mock(t)
-				seeded := seedKeys(t, m, "seeded-key")[0] // not journaled
-				wd := newTFWorkdirWithProvider(t, testAccProtoV6ProviderFactoriesWith(
-					Options{Getenv: mapGetenv(nil), HomeDir: t.TempDir()})["ncloudkms"])
+				seeded := testAccMockKeys(t, m, "seeded-key")[0] // not journaled
+				wd := newTFWorkdirWith(t,
+					Options{Getenv: mapGetenv(nil), HomeDir: t.TempDir()})
 				wd.SetConfig(failure.provider(m) + use.config(seeded.KeyTag))
 
 				res := use.command(wd)
 				res.RequireFailure(t)
 				errs := res.WithSeverity("error")
 				if len(errs) != 1 || errs[0].Summary != use.summary || errs[0].Address != use.address {
-					t.Fatalf("want one error %q at %q, got:\n%s", use.summary, use.address, res.describe())
+					t.Fatalf("want one error %q at %q, got:\n%s", use.summary, use.address, res.Describe())
 				}
 				if !failure.advice.MatchString(errs[0].Detail) {
 					t.Errorf("the error does not say %q:\n%s", failure.advice, errs[0].Detail)

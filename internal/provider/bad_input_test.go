@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // Bad input never reaches the API (DESIGN.md §5): every invalid configuration below fails at plan time
@@ -20,17 +21,17 @@ import (
 type badInputCase struct {
 	name      string
 	config    func(m *kmsmock.Server) string // the whole configuration; it would create a key if it were valid
-	importID  string                         // when set, run terraform import ncloudkms_key.this <importID> instead of plan
+	importID  string                         // when set, run terraform import ncloudkms_key.test <importID> instead of plan
 	attribute string                         // the attribute the error must name ("import ID" for imports)
 	excerpt   string                         // a fragment of the error's summary or detail
 	hidden    string                         // a value that must not appear anywhere in the output
 }
 
-const badInputKeyAddress = "ncloudkms_key.this"
+const badInputKeyAddress = "ncloudkms_key.test"
 
 // badInputKey is a valid key; the cases break one thing at a time around it.
 const badInputKey = `
-resource "ncloudkms_key" "this" {
+resource "ncloudkms_key" "test" {
   name = "valid-key"
   type = "AES256"
 }
@@ -148,13 +149,13 @@ func badInputCases() []badInputCase {
 		{name: "request timeout negative", config: badProviderSetting(map[string]string{"request_timeout": `"-5s"`}), attribute: "request_timeout", excerpt: "must be positive"},
 
 		// data source ncloudkms_key
-		{name: "data key with key_tag and name", config: badDataSource(`data "ncloudkms_key" "this" {
+		{name: "data key with key_tag and name", config: badDataSource(`data "ncloudkms_key" "test" {
   key_tag = "` + strings.Repeat("a", 64) + `"
   name    = "valid-key"
 }`), attribute: "key_tag", excerpt: "Exactly one of"},
-		{name: "data key with neither", config: badDataSource(`data "ncloudkms_key" "this" {}`), attribute: "key_tag", excerpt: "Exactly one of"},
-		{name: "data key bad name", config: badDataSource(`data "ncloudkms_key" "this" { name = "1bad" }`), attribute: "name", excerpt: "must start with a letter"},
-		{name: "data key bad key_tag", config: badDataSource(`data "ncloudkms_key" "this" { key_tag = "xyz" }`), attribute: "key_tag", excerpt: "64 hexadecimal characters"},
+		{name: "data key with neither", config: badDataSource(`data "ncloudkms_key" "test" {}`), attribute: "key_tag", excerpt: "Exactly one of"},
+		{name: "data key bad name", config: badDataSource(`data "ncloudkms_key" "test" { name = "1bad" }`), attribute: "name", excerpt: "must start with a letter"},
+		{name: "data key bad key_tag", config: badDataSource(`data "ncloudkms_key" "test" { key_tag = "xyz" }`), attribute: "key_tag", excerpt: "64 hexadecimal characters"},
 
 		// data source ncloudkms_keys
 		{name: "data keys bad name_regex", config: badDataSource(`data "ncloudkms_keys" "this" { name_regex = "db-(" }`), attribute: "name_regex", excerpt: "missing closing )"},
@@ -162,7 +163,7 @@ func badInputCases() []badInputCase {
 		{name: "data keys lower-case status", config: badDataSource(`data "ncloudkms_keys" "this" { status = "enable" }`), attribute: "status", excerpt: `got: "enable"`},
 		{name: "data keys bad type", config: badDataSource(`data "ncloudkms_keys" "this" { type = "AES128" }`), attribute: "type", excerpt: `"ECDSA"`},
 
-		// terraform import ncloudkms_key.this <id>
+		// terraform import ncloudkms_key.test <id>
 		{name: "import short hex", importID: strings.Repeat("a", 63), attribute: "import ID", excerpt: "64 hexadecimal characters"},
 		{name: "import long hex", importID: strings.Repeat("a", 65), attribute: "import ID", excerpt: "64 hexadecimal characters"},
 		{name: "import non-hex tag", importID: strings.Repeat("g", 64), attribute: "import ID", excerpt: "neither a key tag nor a key name"},
@@ -189,8 +190,8 @@ func TestAccBadInput_failsAtPlanTime(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			m := testAccMock(t)
-			wd := newTFWorkdirWithProvider(t, testAccProtoV6ProviderFactoriesWith(
-				Options{Getenv: mapGetenv(nil), HomeDir: t.TempDir()})["ncloudkms"])
+			wd := newTFWorkdirWith(t,
+				Options{Getenv: mapGetenv(nil), HomeDir: t.TempDir()})
 			var errorTexts []string
 			var output string // everything Terraform printed
 			if c.importID != "" {
@@ -223,7 +224,7 @@ func TestAccBadInput_failsAtPlanTime(t *testing.T) {
 }
 
 // diagnosticText is what a diagnostic tells the user: summary, detail and the source line it points at.
-func diagnosticText(d tfDiagnostic) string {
+func diagnosticText(d tfcli.Diagnostic) string {
 	text := d.Summary + "\n" + d.Detail
 	if d.Snippet != nil {
 		text += "\nsource: " + d.Snippet.Code

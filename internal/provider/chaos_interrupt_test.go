@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // interruptGrace is how long an interrupted Terraform may take to exit before it is killed.
@@ -19,7 +20,7 @@ const interruptGrace = 20 * time.Second
 // ready reports true (polled every 10ms), and returns its result; the harness kills the process if
 // it has not exited within interruptGrace (res.Killed). interrupted is false when the command ended
 // before ready did.
-func (r *chaosRun) interruptWhen(ready func() bool, launch func(grace time.Duration) *tfProcess) (res tfResult, interrupted bool) {
+func (r *chaosRun) interruptWhen(ready func() bool, launch func(grace time.Duration) *tfcli.Process) (res tfcli.Result, interrupted bool) {
 	r.t.Helper()
 	p := launch(interruptGrace)
 	for !interrupted {
@@ -36,7 +37,7 @@ func (r *chaosRun) interruptWhen(ready func() bool, launch func(grace time.Durat
 }
 
 // interruptedStep runs an interrupted command and checks what it left: state and mock agree.
-func (r *chaosRun) interruptedStep(label string, destroying bool, ready func() bool, launch func(grace time.Duration) *tfProcess) {
+func (r *chaosRun) interruptedStep(label string, destroying bool, ready func() bool, launch func(grace time.Duration) *tfcli.Process) {
 	r.t.Helper()
 	destroyed := map[string]bool{}
 	if destroying {
@@ -51,9 +52,9 @@ func (r *chaosRun) interruptedStep(label string, destroying bool, ready func() b
 	row := newFaultRow(r.name, label, journal, r.resends, took)
 	switch {
 	case !interrupted:
-		r.t.Fatalf("%s ended before it could be interrupted (exit %d):\n%s", label, res.ExitCode, res.describe())
+		r.t.Fatalf("%s ended before it could be interrupted (exit %d):\n%s", label, res.ExitCode, res.Describe())
 	case res.Killed:
-		r.t.Errorf("%s did not exit within %s of SIGINT and was killed:\n%s", label, interruptGrace, res.describe())
+		r.t.Errorf("%s did not exit within %s of SIGINT and was killed:\n%s", label, interruptGrace, res.Describe())
 	case !res.Failed():
 		r.t.Logf("%s finished although interrupted", label)
 	}
@@ -97,15 +98,15 @@ func TestAccChaos_interruptedApplyAndDestroy(t *testing.T) {
 
 			run.interruptedStep("apply 50, SIGINT", false,
 				func() bool { return len(run.mock.Keys()) >= tc.createdAtStop },
-				func(grace time.Duration) *tfProcess { return run.wd.StartApply(grace) })
+				func(grace time.Duration) *tfcli.Process { return run.wd.StartApply(grace) })
 			if created := len(run.mock.Keys()); created >= len(specs) {
 				t.Fatalf("the interrupted apply created all %d keys; nothing was left to resume", created)
 			}
-			run.step("apply again", specs, func() tfResult { return run.wd.Apply() })
+			run.step("apply again", specs, func() tfcli.Result { return run.wd.Apply() })
 
 			run.interruptedStep("destroy, SIGINT", true,
 				func() bool { return len(run.mock.Keys()) <= tc.leftAtStop },
-				func(grace time.Duration) *tfProcess { return run.wd.StartDestroy(grace) })
+				func(grace time.Duration) *tfcli.Process { return run.wd.StartDestroy(grace) })
 			if left := len(run.mock.Keys()); left == 0 {
 				t.Fatal("the interrupted destroy deleted every key; nothing was left to resume")
 			}

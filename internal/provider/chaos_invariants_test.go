@@ -12,10 +12,11 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // stateKeyInstances returns every ncloudkms_key instance in the state by address.
-func stateKeyInstances(t *testing.T, wd *tfWorkdir) map[string]map[string]any {
+func stateKeyInstances(t *testing.T, wd *tfcli.Workdir) map[string]map[string]any {
 	t.Helper()
 	instances, _ := readStateKeys(t, wd)
 	return instances
@@ -23,7 +24,7 @@ func stateKeyInstances(t *testing.T, wd *tfWorkdir) map[string]map[string]any {
 
 // readStateKeys returns every ncloudkms_key instance in the state by address, and the addresses of
 // the tainted ones.
-func readStateKeys(t *testing.T, wd *tfWorkdir) (instances map[string]map[string]any, tainted []string) {
+func readStateKeys(t *testing.T, wd *tfcli.Workdir) (instances map[string]map[string]any, tainted []string) {
 	t.Helper()
 	instances = map[string]map[string]any{}
 	for _, r := range wd.StateResources() {
@@ -43,7 +44,7 @@ func readStateKeys(t *testing.T, wd *tfWorkdir) (instances map[string]map[string
 // name twice, no key tainted (a replacement would delete it), and, when want is given, the
 // configuration reached. It reads the mock's model
 // directly, which is neither journaled nor subject to faults.
-func checkMockMatchesState(t *testing.T, m *kmsmock.Server, wd *tfWorkdir, want []chaosKeySpec) (orphans, duplicates int) {
+func checkMockMatchesState(t *testing.T, m *kmsmock.Server, wd *tfcli.Workdir, want []chaosKeySpec) (orphans, duplicates int) {
 	t.Helper()
 	state, tainted := readStateKeys(t, wd)
 	for _, address := range tainted {
@@ -186,7 +187,7 @@ func checkDestructiveCalls(t *testing.T, journal []kmsmock.Call, destroyed map[s
 }
 
 // stateTags is the set of key tags in the state, which a destroy of everything destroys.
-func stateTags(t *testing.T, wd *tfWorkdir) map[string]bool {
+func stateTags(t *testing.T, wd *tfcli.Workdir) map[string]bool {
 	t.Helper()
 	tags := map[string]bool{}
 	for _, attrs := range stateKeyInstances(t, wd) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // chaosFaults are the random fault shares of the fault runs.
@@ -23,7 +24,7 @@ type chaosRun struct {
 	t       *testing.T
 	name    string
 	mock    *kmsmock.Server
-	wd      *tfWorkdir
+	wd      *tfcli.Workdir
 	resends *resendCounter
 	deletes map[string]int // successful DELETE calls per key tag, over the whole run
 	rows    []faultRow
@@ -39,13 +40,13 @@ func newChaosRun(t *testing.T, name string, opts kmsmock.Options) *chaosRun {
 		resends: resends,
 		deletes: map[string]int{},
 	}
-	run.wd = newTFWorkdirWithProvider(t, testAccProtoV6ProviderFactoriesWith(Options{Transport: resends})["ncloudkms"])
+	run.wd = newTFWorkdirWith(t, Options{Transport: resends})
 	return run
 }
 
 // step runs one Terraform command (apply or destroy) that must succeed, then checks the invariants:
 // want is the configuration the keys must have reached (nil after a destroy).
-func (r *chaosRun) step(label string, want []chaosKeySpec, command func() tfResult) {
+func (r *chaosRun) step(label string, want []chaosKeySpec, command func() tfcli.Result) {
 	r.t.Helper()
 	destroyed := map[string]bool{}
 	if want == nil {
@@ -88,11 +89,11 @@ func (r *chaosRun) step(label string, want []chaosKeySpec, command func() tfResu
 func (r *chaosRun) apply(label string, specs []chaosKeySpec) {
 	r.t.Helper()
 	r.wd.SetConfig(chaosConfig(r.mock, specs))
-	r.step(label, specs, func() tfResult { return r.wd.Apply() })
-	r.step(label+" / plan", specs, func() tfResult {
+	r.step(label, specs, func() tfcli.Result { return r.wd.Apply() })
+	r.step(label+" / plan", specs, func() tfcli.Result {
 		plan := r.wd.Plan()
 		if plan.Changes {
-			r.t.Errorf("%s / plan: the plan after the apply has changes:\n%s", label, plan.describe())
+			r.t.Errorf("%s / plan: the plan after the apply has changes:\n%s", label, plan.Describe())
 		}
 		return plan
 	})
@@ -100,7 +101,7 @@ func (r *chaosRun) apply(label string, specs []chaosKeySpec) {
 
 func (r *chaosRun) destroy(label string) {
 	r.t.Helper()
-	r.step(label, nil, func() tfResult { return r.wd.Destroy() })
+	r.step(label, nil, func() tfcli.Result { return r.wd.Destroy() })
 }
 
 // TestAccChaos_randomFaults: three seeds; each applies 50 keys, updates them twice (memo, rotation,
@@ -151,7 +152,7 @@ func TestAccChaos_rateLimit(t *testing.T) {
 	run.mock.SetRateLimit(20)
 	specs := chaosKeySpecs("limited", 100)
 	run.wd.SetConfig(chaosConfig(run.mock, specs))
-	run.step("apply 100", specs, func() tfResult { return run.wd.Apply() })
+	run.step("apply 100", specs, func() tfcli.Result { return run.wd.Apply() })
 	run.destroy("destroy")
 	for _, row := range run.rows {
 		t.Logf("%s: %d of %d requests answered 429", row.Step, row.Throttled, row.Requests)

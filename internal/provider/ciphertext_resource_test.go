@@ -22,6 +22,7 @@ import (
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 const ciphertextAddress = "ncloudkms_ciphertext.secret"
@@ -65,7 +66,7 @@ func expectDigests(plaintext string) knownvalue.Check {
 // test holds the plaintext.
 func TestAccCiphertextResource_roundTrip(t *testing.T) {
 	mock := testAccMock(t)
-	key := seedKey(t, mock, "roundtrip-key", "AES256", false)
+	key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "roundtrip-key", Type: "AES256"})
 	plaintext := "db-password-" + rand.Text()
 	workDir := t.TempDir()
 	provider := testAccProviderConfig(mock)
@@ -204,7 +205,7 @@ func TestAccCiphertextResource_keyTypes(t *testing.T) {
 		t.Run(fmt.Sprintf("%s convergent=%v", c.keyType, c.convergent), func(t *testing.T) {
 			t.Parallel()
 			mock := testAccMock(t)
-			key := seedKey(t, mock, "typed-key", c.keyType, c.convergent)
+			key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "typed-key", Type: c.keyType, Convergent: c.convergent})
 			plaintext := "token-" + rand.Text()
 			arguments := fmt.Sprintf("  key_tag              = %q\n  plaintext_wo         = %q\n  plaintext_wo_version = 1\n", key.KeyTag, plaintext)
 			decryptContext := ""
@@ -241,8 +242,8 @@ func TestAccCiphertextResource_keyTypes(t *testing.T) {
 // or key makes a new ciphertext (a replacement), which decrypts to the new plaintext.
 func TestAccCiphertextResource_plaintextInState(t *testing.T) {
 	mock := testAccMock(t)
-	first := seedKey(t, mock, "first-key", "AES256", false)
-	second := seedKey(t, mock, "second-key", "RSA2048", false)
+	first := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "first-key", Type: "AES256"})
+	second := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "second-key", Type: "RSA2048"})
 	config := func(tag, plaintext, bound string) string {
 		return testAccProviderConfig(mock) + testAccCiphertextConfig("secret", fmt.Sprintf(
 			"  key_tag   = %q\n  plaintext = %q\n  context   = %q\n", tag, plaintext, bound))
@@ -311,7 +312,7 @@ func expectDecryptsTo(t *testing.T, mock *kmsmock.Server, tag, plaintext, bound 
 // plaintext_wo_version encrypts the current plaintext_wo again.
 func TestAccCiphertextResource_writeOnlyVersion(t *testing.T) {
 	mock := testAccMock(t)
-	key := seedKey(t, mock, "wo-key", "AES256", false)
+	key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "wo-key", Type: "AES256"})
 	config := func(plaintext string, version int, echoName string) string {
 		return testAccProviderConfig(mock) + testAccCiphertextConfig("secret", fmt.Sprintf(
 			"  key_tag              = %q\n  plaintext_wo         = %q\n  plaintext_wo_version = %d\n", key.KeyTag, plaintext, version)) +
@@ -364,7 +365,7 @@ func TestAccCiphertextResource_planFailures(t *testing.T) {
 		{
 			name: "an ECDSA key",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return resource(seedKey(t, mock, "sign-key", "ECDSA", false).KeyTag, writeOnly)
+				return resource(testAccMockKey(t, mock, kmsmock.KeySpec{Name: "sign-key", Type: "ECDSA"}).KeyTag, writeOnly)
 			},
 			summary: summaryKeyCannotEncrypt, attribute: "key_tag",
 			detail: []string{"Key {key} is an ECDSA key, which cannot encrypt: only AES256 and RSA2048 keys can."},
@@ -373,7 +374,7 @@ func TestAccCiphertextResource_planFailures(t *testing.T) {
 		{
 			name: "a convergent key without context",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return resource(seedKey(t, mock, "conv-key", "AES256", true).KeyTag, writeOnly)
+				return resource(testAccMockKey(t, mock, kmsmock.KeySpec{Name: "conv-key", Type: "AES256", Convergent: true}).KeyTag, writeOnly)
 			},
 			summary: summaryContextRequired,
 			detail:  []string{"Key {key} is a convergent key: NCloud requires a context on every call with it. Set context"},
@@ -382,7 +383,7 @@ func TestAccCiphertextResource_planFailures(t *testing.T) {
 		{
 			name: "a plaintext too long for an RSA2048 key",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return resource(seedKey(t, mock, "rsa-key", "RSA2048", false).KeyTag,
+				return resource(testAccMockKey(t, mock, kmsmock.KeySpec{Name: "rsa-key", Type: "RSA2048"}).KeyTag,
 					"  plaintext = \""+strings.Repeat("x", 191)+"\"\n")
 			},
 			summary: summaryPlaintextTooLong, attribute: "key_tag",
@@ -392,7 +393,7 @@ func TestAccCiphertextResource_planFailures(t *testing.T) {
 		{
 			name: "an unknown key tag",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				seedKey(t, mock, "some-key", "AES256", false)
+				testAccMockKey(t, mock, kmsmock.KeySpec{Name: "some-key", Type: "AES256"})
 				return resource(strings.Repeat("cd", 32), writeOnly)
 			},
 			summary: summaryKeyNotFound, attribute: "key_tag",
@@ -401,7 +402,7 @@ func TestAccCiphertextResource_planFailures(t *testing.T) {
 		{
 			name: "both plaintext_wo and plaintext",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return resource(seedKey(t, mock, "aes-key", "AES256", false).KeyTag, writeOnly+"  plaintext = \"other\"\n")
+				return resource(testAccMockKey(t, mock, kmsmock.KeySpec{Name: "aes-key", Type: "AES256"}).KeyTag, writeOnly+"  plaintext = \"other\"\n")
 			},
 			summary: summaryPlaintextChoice, // in words only: the line of plaintext may hold it
 			detail:  []string{plaintextBothDetail},
@@ -410,7 +411,7 @@ func TestAccCiphertextResource_planFailures(t *testing.T) {
 		{
 			name: "neither plaintext_wo nor plaintext",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return resource(seedKey(t, mock, "aes-key", "AES256", false).KeyTag, "")
+				return resource(testAccMockKey(t, mock, kmsmock.KeySpec{Name: "aes-key", Type: "AES256"}).KeyTag, "")
 			},
 			summary: summaryPlaintextChoice,
 			detail:  []string{plaintextNoneDetail},
@@ -419,7 +420,7 @@ func TestAccCiphertextResource_planFailures(t *testing.T) {
 		{
 			name: "plaintext_wo without plaintext_wo_version",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return resource(seedKey(t, mock, "aes-key", "AES256", false).KeyTag, "  plaintext_wo = \""+plaintext+"\"\n")
+				return resource(testAccMockKey(t, mock, kmsmock.KeySpec{Name: "aes-key", Type: "AES256"}).KeyTag, "  plaintext_wo = \""+plaintext+"\"\n")
 			},
 			summary: summaryPlaintextVersion, // in words only: the line of plaintext_wo may hold it
 			detail:  []string{plaintextVersionMissingDetail},
@@ -428,7 +429,7 @@ func TestAccCiphertextResource_planFailures(t *testing.T) {
 		{
 			name: "plaintext_wo_version without plaintext_wo",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return resource(seedKey(t, mock, "aes-key", "AES256", false).KeyTag, "  plaintext = \"text\"\n  plaintext_wo_version = 1\n")
+				return resource(testAccMockKey(t, mock, kmsmock.KeySpec{Name: "aes-key", Type: "AES256"}).KeyTag, "  plaintext = \"text\"\n  plaintext_wo_version = 1\n")
 			},
 			summary: summaryPlaintextVersion, attribute: "plaintext_wo_version",
 			detail: []string{plaintextVersionAloneDetail},
@@ -437,7 +438,7 @@ func TestAccCiphertextResource_planFailures(t *testing.T) {
 		{
 			name: "a plaintext over 32 KiB",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return resource(seedKey(t, mock, "aes-key", "AES256", false).KeyTag,
+				return resource(testAccMockKey(t, mock, kmsmock.KeySpec{Name: "aes-key", Type: "AES256"}).KeyTag,
 					"  plaintext_wo         = \""+plaintext+strings.Repeat("x", 32<<10)+"\"\n  plaintext_wo_version = 1\n")
 			},
 			summary: summaryPlaintextLength, // in words only: the line of plaintext_wo holds it
@@ -447,7 +448,7 @@ func TestAccCiphertextResource_planFailures(t *testing.T) {
 		{
 			name: "a context over 50 bytes",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return resource(seedKey(t, mock, "aes-key", "AES256", false).KeyTag, writeOnly+"  context = \""+strings.Repeat("é", 26)+"\"\n")
+				return resource(testAccMockKey(t, mock, kmsmock.KeySpec{Name: "aes-key", Type: "AES256"}).KeyTag, writeOnly+"  context = \""+strings.Repeat("é", 26)+"\"\n")
 			},
 			summary: "Invalid Attribute Value Length", attribute: "context",
 			detail: []string{"Attribute context string length must be between 1 and 50, got: 52"},
@@ -457,14 +458,14 @@ func TestAccCiphertextResource_planFailures(t *testing.T) {
 	for i := range cases {
 		cases[i].secret = plaintext
 	}
-	runPlanFailures(t, []cliFeature{featureWriteOnlyArguments}, cases)
+	runPlanFailures(t, []tfcli.Feature{featureWriteOnlyArguments}, cases)
 }
 
 // Destroy makes no call and the plan says nothing about it; a plan without changes makes no call
 // either, and the state never holds plaintext_wo.
 func TestAccCiphertextResource_destroyMakesNoCall(t *testing.T) {
 	mock := testAccMock(t)
-	key := seedKey(t, mock, "quiet-key", "AES256", false)
+	key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "quiet-key", Type: "AES256"})
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featureWriteOnlyArguments)
 	plaintext := "quiet-" + rand.Text()
@@ -476,10 +477,10 @@ func TestAccCiphertextResource_destroyMakesNoCall(t *testing.T) {
 	if got, want := journalCalls(mock), expandTag(key.KeyTag, []string{"GET /keys/{tag}", "GET /keys/{tag}", "POST /keys/{tag}/encrypt"}); !slices.Equal(got, want) {
 		t.Fatalf("apply made %q, want %q", got, want)
 	}
-	state := wd.StateResource(ciphertextAddress)
-	if state["plaintext_wo"] != nil || state["plaintext"] != nil || !strings.HasPrefix(fmt.Sprint(state["ciphertext"]), "ncpkms:v1:") {
-		t.Fatalf("state holds %v", state)
-	}
+	wd.CheckState(t,
+		statecheck.ExpectKnownValue(ciphertextAddress, tfjsonpath.New("plaintext_wo"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(ciphertextAddress, tfjsonpath.New("plaintext"), knownvalue.Null()),
+		statecheck.ExpectKnownValue(ciphertextAddress, tfjsonpath.New("ciphertext"), knownvalue.StringRegexp(regexp.MustCompile(`^ncpkms:v1:`))))
 
 	mock.ResetJournal()
 	for _, destroy := range []bool{false, true} {
@@ -497,7 +498,5 @@ func TestAccCiphertextResource_destroyMakesNoCall(t *testing.T) {
 	if calls := journalCalls(mock); len(calls) != 0 {
 		t.Errorf("plans and destroy made %q, want no call", calls)
 	}
-	if wd.StateResource(ciphertextAddress) != nil {
-		t.Error("the ciphertext is still in the state after destroy")
-	}
+	wd.CheckState(t, tfcli.ExpectNoResource(ciphertextAddress))
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // The CLI versions the provider's features need, once: the README's table "Which CLI versions"
@@ -23,44 +25,38 @@ import (
 // version number of its own. A new feature gets a variable here, a row in cliFeatures, and the
 // same row in README.md and templates/index.md.tmpl.
 
-// cliFeature is a CLI feature with the first version of each CLI that has it.
-type cliFeature struct {
-	Name      string // the first column of the README's table, verbatim
-	Terraform string // first Terraform version with the feature ("1.7")
-	OpenTofu  string // first OpenTofu version with it, "" when no OpenTofu release has it
-}
-
+// Each feature is a tfcli.Feature; its Name is the first column of the README's table, verbatim.
 var (
-	featureProvider = cliFeature{Name: "This provider (plugin protocol 6)",
+	featureProvider = tfcli.Feature{Name: "This provider (plugin protocol 6)",
 		Terraform: "1.0", OpenTofu: "1.6"}
-	featurePlanTimeDeletionDiagnostics = cliFeature{Name: "Plan-time deletion warnings and errors, and the pipeline gate",
+	featurePlanTimeDeletionDiagnostics = tfcli.Feature{Name: "Plan-time deletion warnings and errors, and the pipeline gate",
 		Terraform: "1.3", OpenTofu: "1.6"}
-	featureTerraformData = cliFeature{Name: "`terraform_data` (built in; some tests use it)",
+	featureTerraformData = tfcli.Feature{Name: "`terraform_data` (built in; some tests use it)",
 		Terraform: "1.4", OpenTofu: "1.6"}
-	featureImportBlocks = cliFeature{Name: "`import` blocks",
+	featureImportBlocks = tfcli.Feature{Name: "`import` blocks",
 		Terraform: "1.5", OpenTofu: "1.6"}
-	featureRemovedBlocks = cliFeature{Name: "`removed` blocks",
+	featureRemovedBlocks = tfcli.Feature{Name: "`removed` blocks",
 		Terraform: "1.7", OpenTofu: "1.7"}
-	featureProviderFunctions = cliFeature{Name: "The function `provider::ncloudkms::ciphertext_version`",
+	featureProviderFunctions = tfcli.Feature{Name: "The function `provider::ncloudkms::ciphertext_version`",
 		Terraform: "1.8", OpenTofu: "1.7"}
-	featureEphemeralResources = cliFeature{Name: "Ephemeral resources (`ncloudkms_decrypt`, `ncloudkms_data_key`, `ncloudkms_key_tokens`)",
+	featureEphemeralResources = tfcli.Feature{Name: "Ephemeral resources (`ncloudkms_decrypt`, `ncloudkms_data_key`, `ncloudkms_key_tokens`)",
 		Terraform: "1.10", OpenTofu: "1.11"}
-	featureWriteOnlyArguments = cliFeature{Name: "Write-only arguments (`plaintext_wo` of `ncloudkms_ciphertext`)",
+	featureWriteOnlyArguments = tfcli.Feature{Name: "Write-only arguments (`plaintext_wo` of `ncloudkms_ciphertext`)",
 		Terraform: "1.11", OpenTofu: "1.11"}
-	featureResourceIdentity = cliFeature{Name: "Resource identity and `import` by identity",
+	featureResourceIdentity = tfcli.Feature{Name: "Resource identity and `import` by identity",
 		Terraform: "1.12", OpenTofu: "1.12"}
-	featureListResources = cliFeature{Name: "List resources and `terraform query` (`ncloudkms_key`, `ncloudkms_key_token_generator`, `ncloudkms_key_acl`)",
+	featureListResources = tfcli.Feature{Name: "List resources and `terraform query` (`ncloudkms_key`, `ncloudkms_key_token_generator`, `ncloudkms_key_acl`)",
 		Terraform: "1.14"}
-	featureActions = cliFeature{Name: "Actions (`ncloudkms_rotate_key`, `ncloudkms_cancel_key_deletion`) and `action_trigger`",
+	featureActions = tfcli.Feature{Name: "Actions (`ncloudkms_rotate_key`, `ncloudkms_cancel_key_deletion`) and `action_trigger`",
 		Terraform: "1.14"}
-	featureActionDestroyEvents = cliFeature{Name: "Action triggers on destroy (`before_destroy`, `after_destroy`)",
+	featureActionDestroyEvents = tfcli.Feature{Name: "Action triggers on destroy (`before_destroy`, `after_destroy`)",
 		Terraform: "1.16"}
-	featureLifecycleDestroyFalse = cliFeature{Name: "`lifecycle { destroy = false }` (forget instead of destroy)",
+	featureLifecycleDestroyFalse = tfcli.Feature{Name: "`lifecycle { destroy = false }` (forget instead of destroy)",
 		Terraform: "1.16", OpenTofu: "1.12"}
 )
 
 // cliFeatures is the table, in the README's order.
-var cliFeatures = []cliFeature{
+var cliFeatures = []tfcli.Feature{
 	featureProvider,
 	featurePlanTimeDeletionDiagnostics,
 	featureTerraformData,
@@ -76,18 +72,8 @@ var cliFeatures = []cliFeature{
 	featureLifecycleDestroyFalse,
 }
 
-// skipReason names the feature, what it needs and the CLI that lacks it, e.g. "`removed` blocks
-// need Terraform 1.7+ or OpenTofu 1.7+: this is Terraform 1.5.7".
-func (f cliFeature) skipReason(cli *tfCLI) string {
-	need := "Terraform " + f.Terraform + "+ or OpenTofu " + f.OpenTofu + "+"
-	if f.OpenTofu == "" {
-		need = "Terraform " + f.Terraform + "+ (no OpenTofu release has it)"
-	}
-	return fmt.Sprintf("%s: needs %s; this is %s", f.Name, need, cli)
-}
-
 // cliFeatureChecks gates a terraform-plugin-testing TestCase on features of the CLI under test.
-func cliFeatureChecks(features ...cliFeature) []tfversion.TerraformVersionCheck {
+func cliFeatureChecks(features ...tfcli.Feature) []tfversion.TerraformVersionCheck {
 	checks := make([]tfversion.TerraformVersionCheck, len(features))
 	for i, f := range features {
 		checks[i] = cliFeatureCheck{feature: f}
@@ -95,18 +81,18 @@ func cliFeatureChecks(features ...cliFeature) []tfversion.TerraformVersionCheck 
 	return checks
 }
 
-type cliFeatureCheck struct{ feature cliFeature }
+type cliFeatureCheck struct{ feature tfcli.Feature }
 
 // CheckTerraformVersion skips the test when the CLI terraform-plugin-testing runs lacks the
 // feature. The request carries only a version number, so the CLI is told apart by detectCLI on
 // the same binary.
 func (c cliFeatureCheck) CheckTerraformVersion(_ context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	path, err := terraformBinary()
+	path, err := tfcli.Binary()
 	if err != nil {
 		resp.Error = err
 		return
 	}
-	cli, err := detectCLI(path)
+	cli, err := tfcli.Detect(path)
 	if err != nil {
 		resp.Error = err
 		return
@@ -116,7 +102,7 @@ func (c cliFeatureCheck) CheckTerraformVersion(_ context.Context, req tfversion.
 		return
 	}
 	if !cli.Supports(c.feature) {
-		resp.Skip = c.feature.skipReason(cli)
+		resp.Skip = c.feature.SkipReason(cli)
 	}
 }
 
@@ -127,7 +113,7 @@ var cliVersionTables = []string{"../../README.md", "../../templates/index.md.tmp
 const cliTableHeader = "| Feature | Terraform | OpenTofu |"
 
 // readCLIVersionTable returns the rows of the table in a markdown file, as cliFeatures.
-func readCLIVersionTable(t *testing.T, path string) []cliFeature {
+func readCLIVersionTable(t *testing.T, path string) []tfcli.Feature {
 	t.Helper()
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -138,13 +124,13 @@ func readCLIVersionTable(t *testing.T, path string) []cliFeature {
 	if start < 0 || start+1 >= len(lines) || !strings.HasPrefix(lines[start+1], "|---") {
 		t.Fatalf("%s has no table with the header %q", path, cliTableHeader)
 	}
-	var rows []cliFeature
+	var rows []tfcli.Feature
 	for i := start + 2; i < len(lines) && strings.HasPrefix(lines[i], "|"); i++ {
 		cells := strings.Split(strings.Trim(lines[i], "|"), "|")
 		if len(cells) != 3 {
 			t.Fatalf("%s:%d: want 3 cells, got %q", path, i+1, lines[i])
 		}
-		row := cliFeature{Name: strings.TrimSpace(cells[0])}
+		row := tfcli.Feature{Name: strings.TrimSpace(cells[0])}
 		for j, dst := range []*string{&row.Terraform, &row.OpenTofu} {
 			cell := strings.TrimSpace(cells[j+1])
 			switch {
@@ -172,7 +158,7 @@ func TestCLIFeatures_matchTheDocs(t *testing.T) {
 }
 
 // tableRows writes features as the rows of the docs' table.
-func tableRows(features []cliFeature) string {
+func tableRows(features []tfcli.Feature) string {
 	cell := func(v string) string {
 		if v == "" {
 			return "—"
@@ -192,7 +178,7 @@ var rawVersionGate = regexp.MustCompile(`\.SkipBelow\(|\btfversion\.(Skip|Requir
 // TestCLIFeatures_testsGateOnTheTable: no test skips on a version number of its own, so every
 // version skip is one of cliFeatures, which the docs' tables match.
 func TestCLIFeatures_testsGateOnTheTable(t *testing.T) {
-	harness := []string{"tfcli_test.go", "cli_features_test.go"}
+	harness := []string{"cli_features_test.go"}
 	files, err := filepath.Glob("*_test.go")
 	if err != nil {
 		t.Fatal(err)
@@ -219,32 +205,32 @@ func TestCLIFeatures_testsGateOnTheTable(t *testing.T) {
 // TestCLIFeatures_skipReasons: a CLI below a feature's version skips with a reason that names the
 // feature, its versions and the CLI; OpenTofu is held to its own column.
 func TestCLIFeatures_skipReasons(t *testing.T) {
-	cli := func(product, v string) *tfCLI {
-		return &tfCLI{Product: product, Version: mustVersion(t, v)}
+	cli := func(product, v string) *tfcli.CLI {
+		return &tfcli.CLI{Product: product, Version: mustVersion(t, v)}
 	}
-	lacksOpenTofu := cliFeature{Name: "list resources", Terraform: "1.14"}
+	lacksOpenTofu := tfcli.Feature{Name: "list resources", Terraform: "1.14"}
 	for _, c := range []struct {
-		cli      *tfCLI
-		feature  cliFeature
+		cli      *tfcli.CLI
+		feature  tfcli.Feature
 		supports bool
 	}{
-		{cli(productTerraform, "1.5.7"), featureRemovedBlocks, false},
-		{cli(productTerraform, "1.7.0-rc1"), featureRemovedBlocks, true},
-		{cli(productTerraform, "1.11.4"), featureRemovedBlocks, true},
-		{cli(productOpenTofu, "1.6.2"), featureRemovedBlocks, false},
-		{cli(productOpenTofu, "1.6.2"), featureImportBlocks, true},
-		{cli(productOpenTofu, "1.12.6"), lacksOpenTofu, false},
-		{cli(productTerraform, "1.14.0"), lacksOpenTofu, true},
+		{cli(tfcli.ProductTerraform, "1.5.7"), featureRemovedBlocks, false},
+		{cli(tfcli.ProductTerraform, "1.7.0-rc1"), featureRemovedBlocks, true},
+		{cli(tfcli.ProductTerraform, "1.11.4"), featureRemovedBlocks, true},
+		{cli(tfcli.ProductOpenTofu, "1.6.2"), featureRemovedBlocks, false},
+		{cli(tfcli.ProductOpenTofu, "1.6.2"), featureImportBlocks, true},
+		{cli(tfcli.ProductOpenTofu, "1.12.6"), lacksOpenTofu, false},
+		{cli(tfcli.ProductTerraform, "1.14.0"), lacksOpenTofu, true},
 	} {
 		if got := c.cli.Supports(c.feature); got != c.supports {
 			t.Errorf("%s supports %q = %v, want %v", c.cli, c.feature.Name, got, c.supports)
 		}
 	}
-	if got, want := featureRemovedBlocks.skipReason(cli(productTerraform, "1.5.7")),
+	if got, want := featureRemovedBlocks.SkipReason(cli(tfcli.ProductTerraform, "1.5.7")),
 		"`removed` blocks: needs Terraform 1.7+ or OpenTofu 1.7+; this is Terraform 1.5.7"; got != want {
 		t.Errorf("skip reason %q, want %q", got, want)
 	}
-	if got, want := lacksOpenTofu.skipReason(cli(productOpenTofu, "1.12.6")),
+	if got, want := lacksOpenTofu.SkipReason(cli(tfcli.ProductOpenTofu, "1.12.6")),
 		"list resources: needs Terraform 1.14+ (no OpenTofu release has it); this is OpenTofu 1.12.6"; got != want {
 		t.Errorf("skip reason %q, want %q", got, want)
 	}
@@ -257,68 +243,4 @@ func mustVersion(t *testing.T, v string) *version.Version {
 		t.Fatal(err)
 	}
 	return parsed
-}
-
-// TestTFCLI_detectAndSources: the harness tells Terraform from OpenTofu by `version`, takes the
-// version from `version -json` (OpenTofu's too), and reattaches the provider under the registry
-// host that CLI resolves a configuration's source to.
-func TestTFCLI_detectAndSources(t *testing.T) {
-	t.Setenv("TF_ACC_PROVIDER_HOST", "")
-	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "")
-	dir := t.TempDir()
-	// fake is a CLI that answers `version` with firstLine and `version -json` as Terraform and
-	// OpenTofu do, with the version in terraform_version.
-	fake := func(name, firstLine string) string {
-		path := filepath.Join(dir, name)
-		_, v, _ := strings.Cut(firstLine, " v")
-		script := fmt.Sprintf(`#!/bin/sh
-if [ "$2" = "-json" ]; then
-  echo '{"terraform_version": "%s", "platform": "linux_amd64", "provider_selections": {}}'
-else
-  echo '%s'
-  echo 'on linux_amd64'
-fi
-`, v, firstLine)
-		if err := os.WriteFile(path, []byte(script), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
-	for _, c := range []struct {
-		name, firstLine, want string
-		sources               []string
-	}{
-		{"terraform", "Terraform v1.11.4", "Terraform 1.11.4",
-			[]string{"registry.terraform.io/ncloudkms/ncloudkms", "registry.terraform.io/hashicorp/ncloudkms"}},
-		{"tofu", "OpenTofu v1.12.6", "OpenTofu 1.12.6",
-			[]string{"registry.opentofu.org/ncloudkms/ncloudkms", "registry.opentofu.org/hashicorp/ncloudkms"}},
-		{"terraform-rc", "Terraform v1.12.0-rc1", "Terraform 1.12.0-rc1",
-			[]string{"registry.terraform.io/ncloudkms/ncloudkms", "registry.terraform.io/hashicorp/ncloudkms"}},
-	} {
-		cli, err := detectCLI(fake(c.name, c.firstLine))
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		if cli.String() != c.want {
-			t.Errorf("%s: detected %s, want %s", c.name, cli, c.want)
-		}
-		if got := cli.ProviderSources(); !slices.Equal(got, c.sources) {
-			t.Errorf("%s: sources %q, want %q", c.name, got, c.sources)
-		}
-	}
-	if _, err := detectCLI(fake("other", "Something v1.0.0")); err == nil {
-		t.Error("a CLI that is neither Terraform nor OpenTofu was accepted")
-	}
-
-	// terraform-plugin-testing's variables add their host and namespace.
-	t.Setenv("TF_ACC_PROVIDER_HOST", "example.com")
-	t.Setenv("TF_ACC_PROVIDER_NAMESPACE", "someone")
-	cli, err := detectCLI(fake("tofu2", "OpenTofu v1.12.6"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := cli.ProviderSources(); !slices.Contains(got, "example.com/someone/ncloudkms") ||
-		!slices.Contains(got, "registry.opentofu.org/hashicorp/ncloudkms") {
-		t.Errorf("sources %q lack example.com/someone/ncloudkms or the CLI's own host", got)
-	}
 }

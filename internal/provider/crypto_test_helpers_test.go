@@ -18,6 +18,7 @@ import (
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // Helpers of the tests of ncloudkms_ciphertext, ncloudkms_decrypt, ncloudkms_data_key,
@@ -38,16 +39,6 @@ func testAccEchoProviderFactories() map[string]func() (tfprotov6.ProviderServer,
 // see new data gives it a new name.
 func testAccEcho(name, data string) string {
 	return fmt.Sprintf("provider \"echo\" {\n  data = %s\n}\n\nresource \"echo\" %q {}\n", data, name)
-}
-
-// seedKey creates a key in the mock, as in the console.
-func seedKey(t *testing.T, mock *kmsmock.Server, name, keyType string, convergent bool) kmsmock.Key {
-	t.Helper()
-	key, err := mock.CreateKey(kmsmock.KeySpec{Name: name, Type: keyType, ProtectionType: "BASIC", Convergent: convergent})
-	if err != nil {
-		t.Fatalf("seeding key %q: %v", name, err)
-	}
-	return key
 }
 
 // testClient is an API client of the mock, for tests that make ciphertexts outside Terraform.
@@ -119,7 +110,7 @@ type planFailure struct {
 
 // runPlanFailures plans each case with the CLI, on a mock of its own, and checks its one error,
 // the line it quotes and the calls made; needs are the CLI features the cases use.
-func runPlanFailures(t *testing.T, needs []cliFeature, cases []planFailure) {
+func runPlanFailures(t *testing.T, needs []tfcli.Feature, cases []planFailure) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -159,9 +150,9 @@ func runPlanFailures(t *testing.T, needs []cliFeature, cases []planFailure) {
 
 // expectQuotedLine checks the configuration line that the diagnostic summary of res quotes: the
 // line of attribute, or the block's first line when attribute is "".
-func expectQuotedLine(t *testing.T, res tfResult, summary, attribute string) {
+func expectQuotedLine(t *testing.T, res tfcli.Result, summary, attribute string) {
 	t.Helper()
-	code := strings.TrimSpace(diagnosticSnippet(t, res, summary))
+	code := strings.TrimSpace(tfcli.Snippet(t, res, summary))
 	blockStart := regexp.MustCompile(`^(ephemeral|resource|data) "`).MatchString(code)
 	if attribute == "" && !blockStart {
 		t.Errorf("the diagnostic quotes %q, want the block's first line", code)

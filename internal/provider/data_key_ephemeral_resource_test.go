@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // Data keys of every size from both key types that make them: the plaintext has the size asked
@@ -20,7 +21,7 @@ func TestAccDataKeyEphemeralResource_keyTypesAndSizes(t *testing.T) {
 		t.Run(keyType, func(t *testing.T) {
 			t.Parallel()
 			mock := testAccMock(t)
-			key := seedKey(t, mock, "envelope-key", keyType, false)
+			key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "envelope-key", Type: keyType})
 			config := testAccProviderConfig(mock)
 			echo := "{\n"
 			expected := map[string]knownvalue.Check{}
@@ -81,11 +82,11 @@ func TestAccDataKeyEphemeralResource_failures(t *testing.T) {
 	dataKey := func(tag, extra string) string {
 		return fmt.Sprintf("\nephemeral \"ncloudkms_data_key\" \"this\" {\n  key_tag = %q\n%s}\n", tag, extra)
 	}
-	runPlanFailures(t, []cliFeature{featureEphemeralResources}, []planFailure{
+	runPlanFailures(t, []tfcli.Feature{featureEphemeralResources}, []planFailure{
 		{
 			name: "an ECDSA key",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return dataKey(seedKey(t, mock, "sign-key", "ECDSA", false).KeyTag, "")
+				return dataKey(testAccMockKey(t, mock, kmsmock.KeySpec{Name: "sign-key", Type: "ECDSA"}).KeyTag, "")
 			},
 			summary: summaryKeyCannotMakeDataKeys, attribute: "key_tag",
 			detail: []string{"Key {key} is an ECDSA key, which cannot make data keys: only AES256 and RSA2048 keys can."},
@@ -94,7 +95,7 @@ func TestAccDataKeyEphemeralResource_failures(t *testing.T) {
 		{
 			name: "a convergent key without context",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return dataKey(seedKey(t, mock, "conv-key", "AES256", true).KeyTag, "")
+				return dataKey(testAccMockKey(t, mock, kmsmock.KeySpec{Name: "conv-key", Type: "AES256", Convergent: true}).KeyTag, "")
 			},
 			summary: summaryContextRequired,
 			detail:  []string{"Key {key} is a convergent key: NCloud requires a context on every call with it."},
@@ -102,7 +103,7 @@ func TestAccDataKeyEphemeralResource_failures(t *testing.T) {
 		{
 			name: "a disabled key",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				key := seedKey(t, mock, "off-key", "RSA2048", false)
+				key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "off-key", Type: "RSA2048"})
 				mustMock(t, mock.DisableKey(key.KeyTag))
 				return dataKey(key.KeyTag, "")
 			},
@@ -112,7 +113,7 @@ func TestAccDataKeyEphemeralResource_failures(t *testing.T) {
 		{
 			name: "a size NCloud does not make",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return dataKey(seedKey(t, mock, "size-key", "AES256", false).KeyTag, "  bits    = 192\n")
+				return dataKey(testAccMockKey(t, mock, kmsmock.KeySpec{Name: "size-key", Type: "AES256"}).KeyTag, "  bits    = 192\n")
 			},
 			summary: "Invalid Attribute Value Match", attribute: "bits",
 			detail: []string{"Attribute bits value must be one of: [\"128\" \"256\" \"512\"], got: 192"},

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // testAccDecryptConfig is an ncloudkms_decrypt "this" with the given argument lines.
@@ -27,7 +28,7 @@ func TestAccDecryptEphemeralResource_keyTypes(t *testing.T) {
 		t.Run(keyType, func(t *testing.T) {
 			t.Parallel()
 			mock := testAccMock(t)
-			key := seedKey(t, mock, "decrypt-key", keyType, false)
+			key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "decrypt-key", Type: keyType})
 			plaintext := "api-token-" + rand.Text()
 			ciphertext := encryptOutside(t, mock, key.KeyTag, []byte(plaintext), "")
 			asBinary := fmt.Sprintf(`
@@ -65,7 +66,7 @@ ephemeral "ncloudkms_decrypt" "binary" {
 func TestAccDecryptEphemeralResource_failures(t *testing.T) {
 	const plaintext = "a-secret-in-plain-text"
 	encrypted := func(t *testing.T, mock *kmsmock.Server, keyType string, convergent bool, bound string) (kmsmock.Key, string) {
-		key := seedKey(t, mock, "dec-key", keyType, convergent)
+		key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "dec-key", Type: keyType, Convergent: convergent})
 		return key, encryptOutside(t, mock, key.KeyTag, []byte(plaintext), bound)
 	}
 	args := func(tag, ciphertext, extra string) string {
@@ -101,7 +102,7 @@ func TestAccDecryptEphemeralResource_failures(t *testing.T) {
 			name: "another key's ciphertext",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
 				_, ciphertext := encrypted(t, mock, "AES256", false, "")
-				other := seedKey(t, mock, "other-key", "AES256", false)
+				other := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "other-key", Type: "AES256"})
 				return args(other.KeyTag, ciphertext, "")
 			},
 			summary: summaryDecryptFailed,
@@ -140,7 +141,7 @@ func TestAccDecryptEphemeralResource_failures(t *testing.T) {
 			name: "an ECDSA key",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
 				_, ciphertext := encrypted(t, mock, "AES256", false, "")
-				signing := seedKey(t, mock, "sign-key", "ECDSA", false)
+				signing := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "sign-key", Type: "ECDSA"})
 				return args(signing.KeyTag, ciphertext, "")
 			},
 			summary: summaryKeyCannotDecrypt, attribute: "key_tag",
@@ -167,7 +168,7 @@ func TestAccDecryptEphemeralResource_failures(t *testing.T) {
 		{
 			name: "not a ciphertext",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				key := seedKey(t, mock, "dec-key", "AES256", false)
+				key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "dec-key", Type: "AES256"})
 				return args(key.KeyTag, "ncpkms:1:AAAA", "")
 			},
 			summary: summaryInvalidCiphertext, attribute: "ciphertext",
@@ -177,7 +178,7 @@ func TestAccDecryptEphemeralResource_failures(t *testing.T) {
 		{
 			name: "bytes that are not UTF-8",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				key := seedKey(t, mock, "dec-key", "AES256", false)
+				key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "dec-key", Type: "AES256"})
 				return args(key.KeyTag, encryptOutside(t, mock, key.KeyTag, []byte{0xff, 0xfe, 0x00, 0x41}, ""), "")
 			},
 			summary: summaryPlaintextNotText,
@@ -187,7 +188,7 @@ func TestAccDecryptEphemeralResource_failures(t *testing.T) {
 		{
 			name: "text Terraform would normalize",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				key := seedKey(t, mock, "dec-key", "AES256", false)
+				key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "dec-key", Type: "AES256"})
 				return args(key.KeyTag, encryptOutside(t, mock, key.KeyTag, []byte("cafe\u0301"), ""), "")
 			},
 			summary: summaryPlaintextNotText,
@@ -197,5 +198,5 @@ func TestAccDecryptEphemeralResource_failures(t *testing.T) {
 	for i := range cases {
 		cases[i].secret = plaintext
 	}
-	runPlanFailures(t, []cliFeature{featureEphemeralResources}, cases)
+	runPlanFailures(t, []tfcli.Feature{featureEphemeralResources}, cases)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // Tests of the provider's deletion defaults (deletion_defaults.go): default_deletion_policy and
@@ -117,16 +118,13 @@ const (
 
 // requireStateDeletionSettings checks a resource's deletion settings in the state (policy "" for a
 // token generator, which has none).
-func requireStateDeletionSettings(t *testing.T, wd *tfWorkdir, address, policy string, protected bool) {
+func requireStateDeletionSettings(t *testing.T, wd *tfcli.Workdir, address, policy string, protected bool) {
 	t.Helper()
-	attrs := wd.StateResource(address)
-	if attrs == nil {
-		t.Fatalf("%s is not in the state", address)
+	checks := []statecheck.StateCheck{statecheck.ExpectKnownValue(address, tfjsonpath.New("deletion_protection"), knownvalue.Bool(protected))}
+	if policy != "" {
+		checks = append(checks, statecheck.ExpectKnownValue(address, tfjsonpath.New("deletion_policy"), knownvalue.StringExact(policy)))
 	}
-	if attrs["deletion_protection"] != protected || (policy != "" && attrs["deletion_policy"] != policy) {
-		t.Fatalf("%s in the state: deletion_policy %v, deletion_protection %v; want %q, %t", address,
-			attrs["deletion_policy"], attrs["deletion_protection"], policy, protected)
-	}
+	wd.CheckState(t, checks...)
 }
 
 // --- acceptance tests ---
@@ -138,30 +136,30 @@ func TestAccKeyResource_defaultDeletionProtection(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-	wd.SetConfig(testAccProviderConfig_deletionDefaults(m, providerProtectsByDefault) + cliKeyBlock("this", "dft-protect", ""))
+	wd.SetConfig(testAccProviderConfig_deletionDefaults(m, providerProtectsByDefault) + testAccKeyBlock("test", "dft-protect", ""))
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
-	requireCLIDiagnostics(t, apply)
-	tag := cliStateKeyTag(t, wd, cliKeyAddress)
+	tfcli.RequireDiagnostics(t, apply)
+	tag := cliStateKeyTag(t, wd, testAccKeyAddress)
 	requireCLIJournal(t, m, cliCall("GET", ""), cliCall("POST", ""), cliCall("GET", tag))
-	requireStateDeletionSettings(t, wd, cliKeyAddress, deletionPolicyDelete, true)
+	requireStateDeletionSettings(t, wd, testAccKeyAddress, deletionPolicyDelete, true)
 
 	m.ResetJournal()
 	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireFailure(t)
-	requireCLIDiagnostics(t, plan, cliError(summaryKeyDeletionProtected, cliKeyAddress))
-	requireCLIDetail(t, plan, "error", summaryKeyDeletionProtected, `"dft-protect"`, tag, "set deletion_protection = false")
+	tfcli.RequireDiagnostics(t, plan, tfcli.Error(summaryKeyDeletionProtected, testAccKeyAddress))
+	tfcli.RequireDetail(t, plan, "error", summaryKeyDeletionProtected, `"dft-protect"`, tag, "set deletion_protection = false")
 	requireCLIJournal(t, m, cliCall("GET", tag))
 
 	destroy := wd.Destroy()
 	destroy.RequireFailure(t)
-	requireCLIDiagnostics(t, destroy, cliError(summaryKeyDeletionProtected, cliKeyAddress))
+	tfcli.RequireDiagnostics(t, destroy, tfcli.Error(summaryKeyDeletionProtected, testAccKeyAddress))
 	requireNoMutatingCalls(t, m)
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
 
 	// The configuration leaves the setting to the provider, and the state holds it: nothing to change.
 	if again := wd.Plan(); again.Failed() || again.Changes {
-		t.Fatalf("plan after create: exit %d, changes %t\n%s", again.ExitCode, again.Changes, again.describe())
+		t.Fatalf("plan after create: exit %d, changes %t\n%s", again.ExitCode, again.Changes, again.Describe())
 	}
 }
 
@@ -176,28 +174,28 @@ func TestAccKeyResource_defaultDeletionProtectionOnImport(t *testing.T) {
 			m := testAccMock(t)
 			wd := newTFWorkdir(t)
 			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-			key := cliMockKey(t, m, "dft-import")
-			config := testAccProviderConfig_deletionDefaults(m, providerSchedulesAndProtects) + cliKeyBlock("this", "dft-import", "")
+			key := testAccMockKey(t, m, kmsmock.KeySpec{Name: "dft-import"})
+			config := testAccProviderConfig_deletionDefaults(m, providerSchedulesAndProtects) + testAccKeyBlock("test", "dft-import", "")
 			if how == "terraform import" {
 				wd.SetConfig(config)
-				wd.Import(cliKeyAddress, key.KeyTag).RequireSuccess(t)
+				wd.Import(testAccKeyAddress, key.KeyTag).RequireSuccess(t)
 			} else {
 				wd.SkipWithout(featureImportBlocks)
-				wd.SetConfig(config + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", cliKeyAddress, key.KeyTag))
+				wd.SetConfig(config + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", testAccKeyAddress, key.KeyTag))
 				apply := wd.Apply()
 				apply.RequireSuccess(t)
-				requireCLIDiagnostics(t, apply)
+				tfcli.RequireDiagnostics(t, apply)
 			}
-			requireStateDeletionSettings(t, wd, cliKeyAddress, deletionPolicySchedule, true)
+			requireStateDeletionSettings(t, wd, testAccKeyAddress, deletionPolicySchedule, true)
 			requireNoMutatingCalls(t, m)
 
 			wd.SetConfig(config)
 			if plan := wd.Plan(); plan.Failed() || plan.Changes {
-				t.Fatalf("plan after import: exit %d, changes %t\n%s", plan.ExitCode, plan.Changes, plan.describe())
+				t.Fatalf("plan after import: exit %d, changes %t\n%s", plan.ExitCode, plan.Changes, plan.Describe())
 			}
 			plan := wd.Plan(tfexec.Destroy(true))
 			plan.RequireFailure(t)
-			requireCLIDiagnostics(t, plan, cliError(summaryKeyDeletionProtected, cliKeyAddress))
+			tfcli.RequireDiagnostics(t, plan, tfcli.Error(summaryKeyDeletionProtected, testAccKeyAddress))
 			requireNoMutatingCalls(t, m)
 			cliRequireMockStatus(t, m, key.KeyTag, kmsapi.StatusEnable)
 		})
@@ -211,18 +209,16 @@ func TestAccKeyResource_defaultDeletionPolicySchedule(t *testing.T) {
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, testAccProviderConfig_deletionDefaults(m, `  default_deletion_policy = "SCHEDULE"`)+
-		cliKeyBlock("this", "dft-schedule", ""))
-	requireStateDeletionSettings(t, wd, cliKeyAddress, deletionPolicySchedule, false)
+		testAccKeyBlock("test", "dft-schedule", ""))
+	requireStateDeletionSettings(t, wd, testAccKeyAddress, deletionPolicySchedule, false)
 
 	destroy := wd.Destroy()
 	destroy.RequireSuccess(t)
-	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeScheduled, cliKeyAddress))
-	requireCLIDetail(t, destroy, "warning", summaryKeyWillBeScheduled, `"dft-schedule"`, tag, "72 hours")
+	tfcli.RequireDiagnostics(t, destroy, tfcli.Warning(summaryKeyWillBeScheduled, testAccKeyAddress))
+	tfcli.RequireDetail(t, destroy, "warning", summaryKeyWillBeScheduled, `"dft-schedule"`, tag, "72 hours")
 	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "last-use-info"), cliCall("POST", tag, "request-deletion"))
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusRevoke)
-	if wd.StateResource(cliKeyAddress) != nil {
-		t.Fatal("the key is still in the state after destroy")
-	}
+	wd.CheckState(t, tfcli.ExpectNoResource(testAccKeyAddress))
 }
 
 // A key's own deletion_policy and deletion_protection win over the provider's defaults.
@@ -232,12 +228,12 @@ func TestAccKeyResource_defaultOverriddenByOwnSetting(t *testing.T) {
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	tag := cliApplyKey(t, wd, m, testAccProviderConfig_deletionDefaults(m, providerSchedulesAndProtects)+
-		cliKeyBlock("this", "dft-own", "  deletion_policy     = \"DELETE\"\n  deletion_protection = false"))
-	requireStateDeletionSettings(t, wd, cliKeyAddress, deletionPolicyDelete, false)
+		testAccKeyBlock("test", "dft-own", "  deletion_policy     = \"DELETE\"\n  deletion_protection = false"))
+	requireStateDeletionSettings(t, wd, testAccKeyAddress, deletionPolicyDelete, false)
 
 	destroy := wd.Destroy()
 	destroy.RequireSuccess(t)
-	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
+	tfcli.RequireDiagnostics(t, destroy, tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress))
 	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "last-use-info"),
 		cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
 	cliRequireMockGone(t, m, tag)
@@ -250,8 +246,8 @@ func TestAccKeyResource_defaultChangePlansUpdate(t *testing.T) {
 	const ownAddress = "ncloudkms_key.own"
 	config := func(providerLines string) string {
 		return testAccProviderConfig_deletionDefaults(m, providerLines) +
-			cliKeyBlock("test", "dft-follows", "") +
-			cliKeyBlock("own", "dft-own", "  deletion_policy     = \"ABANDON\"\n  deletion_protection = false")
+			testAccKeyBlock("test", "dft-follows", "") +
+			testAccKeyBlock("own", "dft-own", "  deletion_policy     = \"ABANDON\"\n  deletion_protection = false")
 	}
 	settings := func(address, policy string, protected bool) []statecheck.StateCheck {
 		return []statecheck.StateCheck{
@@ -312,7 +308,7 @@ provider "ncloudkms" {
   secret_key = terraform_data.secret.output
 %s
 }
-`, m.SecretKey(), trigger, m.URL(), m.AccessKey(), providerLines) + cliKeyBlock("test", "dft-unknown", "") +
+`, m.SecretKey(), trigger, m.URL(), m.AccessKey(), providerLines) + testAccKeyBlock("test", "dft-unknown", "") +
 			generatorBlock("test", testAccKeyAddress+".key_tag", "") + aclBlock("test", testAccKeyAddress, "", "10.0.0.1")
 	}
 	protection := func(protected bool) []statecheck.StateCheck {
@@ -408,10 +404,10 @@ func TestAccKeyTokenGeneratorResource_defaultDeletionProtection(t *testing.T) {
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	// The key lifts its own protection, so that only the generator's refusal is in question.
 	config := testAccProviderConfig_deletionDefaults(m, providerProtectsByDefault) +
-		cliKeyBlock("this", "dft-gen", "  deletion_protection = false") + generatorBlock("this", "ncloudkms_key.this.key_tag", "")
+		testAccKeyBlock("test", "dft-gen", "  deletion_protection = false") + generatorBlock("this", "ncloudkms_key.test.key_tag", "")
 	wd.SetConfig(config)
 	wd.Apply().RequireSuccess(t)
-	tag := cliStateKeyTag(t, wd, cliKeyAddress)
+	tag := cliStateKeyTag(t, wd, testAccKeyAddress)
 	requireStateDeletionSettings(t, wd, cliGeneratorAddress, "", true)
 	set := issueTokenSet(t, m, tag)
 
@@ -423,15 +419,15 @@ func TestAccKeyTokenGeneratorResource_defaultDeletionProtection(t *testing.T) {
 			wd.Import(cliGeneratorAddress, tag).RequireSuccess(t)
 			requireStateDeletionSettings(t, wd, cliGeneratorAddress, "", true)
 			if plan := wd.Plan(); plan.Failed() || plan.Changes {
-				t.Fatalf("plan after import: exit %d, changes %t\n%s", plan.ExitCode, plan.Changes, plan.describe())
+				t.Fatalf("plan after import: exit %d, changes %t\n%s", plan.ExitCode, plan.Changes, plan.Describe())
 			}
 		}
 		m.ResetJournal()
 		plan := wd.Plan(tfexec.Destroy(true))
 		plan.RequireFailure(t)
 		// The key is destroyed after its generator, so its plan is not reached.
-		requireCLIDiagnostics(t, plan, cliError(summaryKeyTokenRevocationProtected, cliGeneratorAddress))
-		requireCLIDetail(t, plan, "error", summaryKeyTokenRevocationProtected, `"dft-gen"`, tag, "1 token")
+		tfcli.RequireDiagnostics(t, plan, tfcli.Error(summaryKeyTokenRevocationProtected, cliGeneratorAddress))
+		tfcli.RequireDetail(t, plan, "error", summaryKeyTokenRevocationProtected, `"dft-gen"`, tag, "1 token")
 		requireNoMutatingCalls(t, m)
 		requireTokenAuthorises(t, m, tag, set.AccessToken)
 	}

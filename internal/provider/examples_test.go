@@ -16,6 +16,8 @@ import (
 
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // The examples are what users copy, and the docs embed them: each folder must pass terraform
@@ -46,7 +48,7 @@ func TestAccExamples_validate(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 to run the Terraform CLI")
 	}
-	terraform, err := terraformBinary()
+	terraform, err := tfcli.Binary()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,14 +65,14 @@ func TestAccExamples_validate(t *testing.T) {
 	t.Run("fmt", func(t *testing.T) {
 		t.Parallel()
 		// An older CLI cannot parse the syntax of newer features; the formatting is checked on the others.
-		cli, err := detectCLI(terraform)
+		cli, err := tfcli.Detect(terraform)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, rel := range dirs {
 			for _, need := range exampleNeeds(t, filepath.Join(root, rel)) {
 				if !cli.Supports(need) {
-					t.Skipf("examples/%s: %s", rel, need.skipReason(cli))
+					t.Skipf("examples/%s: %s", rel, need.SkipReason(cli))
 				}
 			}
 		}
@@ -99,13 +101,13 @@ func TestAccExamples_validate(t *testing.T) {
 	for _, rel := range dirs {
 		t.Run(rel, func(t *testing.T) {
 			t.Parallel()
-			cli, err := detectCLI(terraform)
+			cli, err := tfcli.Detect(terraform)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, need := range exampleNeeds(t, filepath.Join(root, rel)) {
 				if !cli.Supports(need) {
-					t.Skip(need.skipReason(cli))
+					t.Skip(need.SkipReason(cli))
 				}
 			}
 			dir := copyExampleFolder(t, filepath.Join(root, rel))
@@ -119,7 +121,7 @@ func TestAccExamples_validate(t *testing.T) {
 // exampleFeatureUses are the features of the CLI version table (cli_features_test.go) that an
 // example can use, and how its .tf files show it.
 var exampleFeatureUses = []struct {
-	feature cliFeature
+	feature tfcli.Feature
 	used    *regexp.Regexp
 }{
 	{featureProviderFunctions, regexp.MustCompile(`provider::`)},
@@ -132,13 +134,13 @@ var exampleFeatureUses = []struct {
 }
 
 // exampleNeeds lists the features that the .tf files of one example folder use.
-func exampleNeeds(t *testing.T, dir string) []cliFeature {
+func exampleNeeds(t *testing.T, dir string) []tfcli.Feature {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var needs []cliFeature
+	var needs []tfcli.Feature
 	for _, file := range files {
 		content, err := os.ReadFile(file)
 		if err != nil {
@@ -265,7 +267,7 @@ func writeDevOverridesConfig(t *testing.T, binDir string) string {
 // exampleTerraform is tfexec on the CLI in dir, with the given CLI configuration.
 func exampleTerraform(t *testing.T, terraform, dir, cliConfig string) *tfexec.Terraform {
 	t.Helper()
-	tf, err := newTerraformExec(dir, terraform, cliConfig)
+	tf, err := tfcli.NewExec(dir, terraform, cliConfig)
 	if err != nil {
 		t.Fatal(err)
 	}

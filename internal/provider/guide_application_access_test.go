@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // The guide "Giving an application access to a key" is built on one configuration,
@@ -56,7 +57,7 @@ token_rotation       = "` + rotation + `"
 	variables("2026-q1")
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
-	requireCLIDiagnostics(t, apply)
+	tfcli.RequireDiagnostics(t, apply)
 	tag := cliStateKeyTag(t, wd, "ncloudkms_key.app")
 	first := delivered()
 	if err := works(tag, first); err != nil {
@@ -74,7 +75,7 @@ token_rotation       = "` + rotation + `"
 	variables("2026-q2")
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyTokensWillBeRevoked, "ncloudkms_key_token_generator.app"))
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyTokensWillBeRevoked, "ncloudkms_key_token_generator.app"))
 	wd.Apply().RequireSuccess(t)
 	second := delivered()
 	if second == first {

@@ -5,8 +5,10 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // The guide "Bringing existing keys under Terraform", run as written: its query file, from
@@ -42,20 +44,22 @@ func TestAccGuide_bringingExistingKeys(t *testing.T) {
 	mock.ResetJournal()
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan)
-	requirePlannedActions(t, plan, map[string]string{"ncloudkms_key.all_0": "update", "ncloudkms_key.all_1": "update",
-		"ncloudkms_key_token_generator.all_0": "import", "ncloudkms_key_acl.all_0": "import"})
+	tfcli.RequireDiagnostics(t, plan)
+	requirePlannedImports(t, plan, map[string]plancheck.ResourceActionType{
+		"ncloudkms_key.all_0": plancheck.ResourceActionUpdate, "ncloudkms_key.all_1": plancheck.ResourceActionUpdate,
+		"ncloudkms_key_token_generator.all_0": plancheck.ResourceActionNoop, "ncloudkms_key_acl.all_0": plancheck.ResourceActionNoop,
+	})
 	wd.Apply().RequireSuccess(t)
 	requireNoMutatingCalls(t, mock)
 	if again := wd.Plan(); again.Failed() || again.Changes {
-		t.Fatalf("the plan after the import is not empty:\n%s", again.describe())
+		t.Fatalf("the plan after the import is not empty:\n%s", again.Describe())
 	}
 
 	// The review holds: a destroy plan stops at the keys' protection.
 	destroy := wd.Plan(tfexec.Destroy(true))
 	destroy.RequireFailure(t)
-	requireCLIDiagnostics(t, destroy, cliError(summaryKeyDeletionProtected, "ncloudkms_key.all_0"),
-		cliError(summaryKeyDeletionProtected, "ncloudkms_key.all_1"),
-		cliWarning(summaryKeyTokensWillBeRevoked, "ncloudkms_key_token_generator.all_0"))
+	tfcli.RequireDiagnostics(t, destroy, tfcli.Error(summaryKeyDeletionProtected, "ncloudkms_key.all_0"),
+		tfcli.Error(summaryKeyDeletionProtected, "ncloudkms_key.all_1"),
+		tfcli.Warning(summaryKeyTokensWillBeRevoked, "ncloudkms_key_token_generator.all_0"))
 	requireNoMutatingCalls(t, mock)
 }

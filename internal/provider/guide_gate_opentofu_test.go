@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // The gating guide says its gate works the same on `tofu plan -json`. These tests prove it on a
@@ -15,10 +17,10 @@ import (
 // Go), so that what `go test` runs does not depend on what a machine happens to have built.
 
 // openTofuForTest is the OpenTofu these tests run, or a skip that says how to get one.
-func openTofuForTest(t *testing.T) *tfCLI {
+func openTofuForTest(t *testing.T) *tfcli.CLI {
 	t.Helper()
 	if path := os.Getenv("TF_ACC_TOFU_PATH"); path != "" {
-		cli, err := detectCLI(path)
+		cli, err := tfcli.Detect(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -27,7 +29,7 @@ func openTofuForTest(t *testing.T) *tfCLI {
 		}
 		return cli
 	}
-	if cli := cliUnderTest(t); cli.IsOpenTofu() {
+	if cli := tfcli.UnderTest(t); cli.IsOpenTofu() {
 		return cli
 	}
 	t.Skip("needs OpenTofu: set TF_ACC_TOFU_PATH (make testacc-matrix does), or TF_ACC_TERRAFORM_PATH to a tofu binary")
@@ -43,8 +45,8 @@ func TestAccGuide_gateCommandOpenTofu(t *testing.T) {
 		t.Skip("acceptance test: set TF_ACC=1 to run the Terraform CLI")
 	}
 	tofu := openTofuForTest(t)
-	clis := []*tfCLI{tofu}
-	if under := cliUnderTest(t); !under.IsOpenTofu() && under.Supports(featurePlanTimeDeletionDiagnostics) {
+	clis := []*tfcli.CLI{tofu}
+	if under := tfcli.UnderTest(t); !under.IsOpenTofu() && under.Supports(featurePlanTimeDeletionDiagnostics) {
 		clis = append(clis, under)
 	}
 	script := gateScript(t)
@@ -72,10 +74,10 @@ func TestAccGuide_gateCommandOpenTofu(t *testing.T) {
 // gateOnCLI applies the case's key with cli against a new mock, plans its change, runs the gate on
 // the plan and checks the verdict. It returns the plan's key diagnostics and the verdict, for
 // comparing CLIs.
-func gateOnCLI(t *testing.T, cli *tfCLI, script string, c gateCase, name string) string {
+func gateOnCLI(t *testing.T, cli *tfcli.CLI, script string, c gateCase, name string) string {
 	t.Helper()
 	m := testAccMock(t)
-	wd := newTFWorkdirOn(t, cli, testAccProtoV6ProviderFactories()["ncloudkms"])
+	wd := tfcli.NewOn(t, cli, testAccCLIProvider(Options{}))
 	keyConfig := func(arguments string) string {
 		return testAccProviderConfig(m) + fmt.Sprintf("\nresource \"ncloudkms_key\" \"gated\" {\n  name = %q\n  type = \"AES256\"\n  %s\n}\n", name, arguments)
 	}
@@ -113,7 +115,7 @@ func gateOnCLI(t *testing.T, cli *tfCLI, script string, c gateCase, name string)
 
 // planVersionProduct reads the version line of a -json run: Terraform writes "terraform",
 // OpenTofu "tofu".
-func planVersionProduct(t *testing.T, res tfResult) string {
+func planVersionProduct(t *testing.T, res tfcli.Result) string {
 	t.Helper()
 	for _, m := range res.Messages {
 		if m.Type != "version" {
@@ -125,9 +127,9 @@ func planVersionProduct(t *testing.T, res tfResult) string {
 		}
 		switch {
 		case line.Tofu != "":
-			return productOpenTofu
+			return tfcli.ProductOpenTofu
 		case line.Terraform != "":
-			return productTerraform
+			return tfcli.ProductTerraform
 		}
 	}
 	t.Fatalf("terraform %s printed no version line:\n%s", res.Command, res.Stdout)

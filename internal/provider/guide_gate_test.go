@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-exec/tfexec"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // The guide "Gating pipelines on key deletion" gives one shell script that pipelines copy. These
@@ -201,13 +202,13 @@ func TestAccGuide_gateCommandTokens(t *testing.T) {
 			wd := newTFWorkdir(t)
 			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 			config := func(version, ips string) string {
-				return cliKeyConfig(m, "gate-tokens", "") +
-					generatorBlock("this", "ncloudkms_key.this.key_tag", fmt.Sprintf("  regenerate_triggers = { version = %q }", version)) +
-					fmt.Sprintf("\nresource \"ncloudkms_key_acl\" \"this\" {\n  key_tag     = ncloudkms_key.this.key_tag\n  allowed_ips = [%s]\n}\n", ips)
+				return testAccKeyConfig(m, "gate-tokens", "") +
+					generatorBlock("this", "ncloudkms_key.test.key_tag", fmt.Sprintf("  regenerate_triggers = { version = %q }", version)) +
+					fmt.Sprintf("\nresource \"ncloudkms_key_acl\" \"this\" {\n  key_tag     = ncloudkms_key.test.key_tag\n  allowed_ips = [%s]\n}\n", ips)
 			}
 			wd.SetConfig(config("1", `"10.0.0.1"`))
 			wd.Apply().RequireSuccess(t)
-			tag := cliStateKeyTag(t, wd, cliKeyAddress)
+			tag := cliStateKeyTag(t, wd, testAccKeyAddress)
 			if c.blocks {
 				wd.SetConfig(config("2", `"10.0.0.1"`))
 			} else {
@@ -215,7 +216,7 @@ func TestAccGuide_gateCommandTokens(t *testing.T) {
 			}
 			plan := wd.Plan()
 			plan.RequireSuccess(t)
-			requireCLIDiagnostics(t, plan, cliWarning(c.summary, map[bool]string{true: cliGeneratorAddress, false: cliACLAddress}[c.blocks]))
+			tfcli.RequireDiagnostics(t, plan, tfcli.Warning(c.summary, map[bool]string{true: cliGeneratorAddress, false: cliACLAddress}[c.blocks]))
 			run := runGate(t, script, plan.Stdout, false)
 			switch {
 			case c.blocks && run.ExitCode == 0:
@@ -257,7 +258,7 @@ func requireGateVerdict(t *testing.T, label string, run gateRun, c gateCase, nam
 
 // requireGatePlan checks that the plan is the one the case means, so that a change of the
 // provider's diagnostics fails here with a clear message rather than as a gate verdict.
-func requireGatePlan(t *testing.T, plan tfResult, c gateCase) {
+func requireGatePlan(t *testing.T, plan tfcli.Result, c gateCase) {
 	t.Helper()
 	if c.severity == "error" {
 		plan.RequireFailure(t)

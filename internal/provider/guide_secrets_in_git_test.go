@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // The guide "Keeping secrets in Git with ncloudkms", run as written: its three configurations,
@@ -18,7 +20,7 @@ import (
 func TestAccGuide_keepingSecretsInGit(t *testing.T) {
 	mock := testAccMock(t)
 	const guide = "../../examples/guides/keeping-secrets-in-git/"
-	example := func(wd *tfWorkdir, name string) {
+	example := func(wd *tfcli.Workdir, name string) {
 		content, err := os.ReadFile(guide + name + "/main.tf")
 		if err != nil {
 			t.Fatal(err)
@@ -58,7 +60,7 @@ func TestAccGuide_keepingSecretsInGit(t *testing.T) {
 		t.Errorf("the script got a password with digest %s, want the secret's %s", got, sha256Hex(secret))
 	}
 
-	for _, wd := range []*tfWorkdir{encrypt, use} {
+	for _, wd := range []*tfcli.Workdir{encrypt, use} {
 		state, err := os.ReadFile(filepath.Join(wd.Dir(), "terraform.tfstate"))
 		if err != nil {
 			t.Fatal(err)

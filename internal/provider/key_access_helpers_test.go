@@ -12,6 +12,7 @@ import (
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // Helpers of the tests of who may use a key: the ACL, the token generator and the tokens.
@@ -133,10 +134,10 @@ func (r *recordingTransport) Exchanges(method, suffix string) []exchange {
 }
 
 // newTFWorkdirRecording is newTFWorkdir with the provider's HTTP requests recorded.
-func newTFWorkdirRecording(t *testing.T) (*tfWorkdir, *recordingTransport) {
+func newTFWorkdirRecording(t *testing.T) (*tfcli.Workdir, *recordingTransport) {
 	t.Helper()
 	rec := &recordingTransport{}
-	return newTFWorkdirWithProvider(t, testAccProtoV6ProviderFactoriesWith(Options{Transport: rec})["ncloudkms"]), rec
+	return newTFWorkdirWith(t, Options{Transport: rec}), rec
 }
 
 // jsonField is the string field name of the "data" object of an API answer.

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // Tests of ncloudkms_key_acl. The CLI tests assert the exact calls of each apply: the order of the
@@ -45,17 +46,17 @@ resource "ncloudkms_key_acl" %q {
 `, label, keyAddress, strings.Join(quoted, ", "), line)
 }
 
-// cliACLConfig is the key ncloudkms_key.this with the ACL ncloudkms_key_acl.this.
+// cliACLConfig is the key ncloudkms_key.test with the ACL ncloudkms_key_acl.this.
 func cliACLConfig(m *kmsmock.Server, enabled string, ips ...string) string {
-	return cliKeyConfig(m, "acl-key", "") + aclBlock("this", cliKeyAddress, enabled, ips...)
+	return testAccKeyConfig(m, "acl-key", "") + aclBlock("this", testAccKeyAddress, enabled, ips...)
 }
 
-// cliApplyACL applies config and returns the tag of ncloudkms_key.this.
-func cliApplyACL(t *testing.T, wd *tfWorkdir, config string) string {
+// cliApplyACL applies config and returns the tag of ncloudkms_key.test.
+func cliApplyACL(t *testing.T, wd *tfcli.Workdir, config string) string {
 	t.Helper()
 	wd.SetConfig(config)
 	wd.Apply().RequireSuccess(t)
-	return cliStateKeyTag(t, wd, cliKeyAddress)
+	return cliStateKeyTag(t, wd, testAccKeyAddress)
 }
 
 // requireMockACL checks the key's ACL in the mock.
@@ -73,7 +74,7 @@ func requireMockACL(t *testing.T, m *kmsmock.Server, tag string, enabled bool, i
 
 func TestAccKeyACL_basic(t *testing.T) {
 	m := testAccMock(t)
-	config := testAccKeyResourceConfig_basic(m, "acl-basic") +
+	config := testAccKeyConfig(m, "acl-basic", "") +
 		aclBlock("test", testAccKeyAddress, "", "10.0.0.2", "10.0.0.1")
 	var tag string
 	resource.ParallelTest(t, resource.TestCase{
@@ -125,7 +126,7 @@ func TestAccKeyACL_basic(t *testing.T) {
 // identity = { key_tag = "..." } imports it (resource identity: Terraform 1.12+, OpenTofu 1.12+).
 func TestAccKeyACL_identity(t *testing.T) {
 	m := testAccMock(t)
-	config := testAccKeyResourceConfig_basic(m, "acl-identity") + aclBlock("test", testAccKeyAddress, "false", "10.0.0.1")
+	config := testAccKeyConfig(m, "acl-identity", "") + aclBlock("test", testAccKeyAddress, "false", "10.0.0.1")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		TerraformVersionChecks:   cliFeatureChecks(featureResourceIdentity),
@@ -186,12 +187,12 @@ func TestAccKeyACL_createNeverDeniesEveryAddress(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "acl-key", ""))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "acl-key", ""))
 
 	wd.SetConfig(cliACLConfig(m, "", "10.0.0.1", "10.0.0.2"))
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
-	requireCLIDiagnostics(t, apply)
+	tfcli.RequireDiagnostics(t, apply)
 	requireCLIJournal(t, m,
 		cliCall("GET", tag), // refresh of the key
 		cliCall("GET", tag, "acl"), cliCall("POST", tag, "acl"), cliCall("POST", tag, "acl", "enable"))
@@ -243,7 +244,7 @@ func TestAccKeyACL_changeJournal(t *testing.T) {
 		wd.SetConfig(cliACLConfig(m, step.enabled, step.ips...))
 		apply := wd.Apply()
 		apply.RequireSuccess(t)
-		requireCLIDiagnostics(t, apply)
+		tfcli.RequireDiagnostics(t, apply)
 		requireCLIJournal(t, m, append([]string{cliCall("GET", tag), cliCall("GET", tag, "acl")}, step.calls...)...)
 		requireMockACL(t, m, tag, step.enabled != "false", step.ips...)
 		for method, want := range map[string]string{"POST": step.added, "DELETE": step.removed} {
@@ -269,18 +270,18 @@ func TestAccKeyACL_denyAllWarning(t *testing.T) {
 	wd.SetConfig(cliACLConfig(m, ""))
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyACLDeniesEveryAddress, cliACLAddress))
-	requireCLIDetail(t, plan, "warning", summaryKeyACLDeniesEveryAddress,
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyACLDeniesEveryAddress, cliACLAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyACLDeniesEveryAddress,
 		"its key tag is known only at apply time", "set enabled = false")
 
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
-	tag := cliStateKeyTag(t, wd, cliKeyAddress)
+	tag := cliStateKeyTag(t, wd, testAccKeyAddress)
 	requireMockACL(t, m, tag, true)
 
 	plan = wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan)
+	tfcli.RequireDiagnostics(t, plan)
 
 	wd.SetConfig(cliACLConfig(m, "false"))
 	wd.Apply().RequireSuccess(t)
@@ -289,8 +290,8 @@ func TestAccKeyACL_denyAllWarning(t *testing.T) {
 	wd.SetConfig(cliACLConfig(m, "true"))
 	plan = wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyACLDeniesEveryAddress, cliACLAddress))
-	requireCLIDetail(t, plan, "warning", summaryKeyACLDeniesEveryAddress, `"acl-key"`, tag, "to no address at all")
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyACLDeniesEveryAddress, cliACLAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyACLDeniesEveryAddress, `"acl-key"`, tag, "to no address at all")
 }
 
 // TestAccKeyACL_drift: addresses added and the ACL turned off outside Terraform show as an update,
@@ -305,10 +306,8 @@ func TestAccKeyACL_drift(t *testing.T) {
 	mustMock(t, m.DisableACL(tag))
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan)
-	if got := plannedAction(t, plan, cliACLAddress); got != "update" {
-		t.Fatalf("planned action for %s: %q, want update", cliACLAddress, got)
-	}
+	tfcli.RequireDiagnostics(t, plan)
+	plan.CheckPlan(t, plancheck.ExpectResourceAction(cliACLAddress, plancheck.ResourceActionUpdate))
 
 	m.ResetJournal()
 	apply := wd.Apply()
@@ -329,11 +328,9 @@ func TestAccKeyACL_keyDeletedOutside(t *testing.T) {
 
 	res := wd.Apply(tfexec.RefreshOnly(true))
 	res.RequireSuccess(t)
-	requireCLIDiagnostics(t, res, cliWarning(summaryKeyDeletedOutside, cliKeyAddress), cliWarning(summaryKeyACLKeyGone, cliACLAddress))
-	requireCLIDetail(t, res, "warning", summaryKeyACLKeyGone, tag, "removed from the Terraform state")
-	if wd.StateResource(cliACLAddress) != nil {
-		t.Fatal("the ACL of a deleted key is still in the state")
-	}
+	tfcli.RequireDiagnostics(t, res, tfcli.Warning(summaryKeyDeletedOutside, testAccKeyAddress), tfcli.Warning(summaryKeyACLKeyGone, cliACLAddress))
+	tfcli.RequireDetail(t, res, "warning", summaryKeyACLKeyGone, tag, "removed from the Terraform state")
+	wd.CheckState(t, tfcli.ExpectNoResource(cliACLAddress))
 }
 
 // TestAccKeyACL_destroyedBeforeItsKey: destroying a key with its ACL and its token generator
@@ -343,16 +340,16 @@ func TestAccKeyACL_destroyedBeforeItsKey(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SetConfig(cliACLConfig(m, "", "10.0.0.1", "127.0.0.1") + generatorBlock("this", "ncloudkms_key.this.key_tag", ""))
+	wd.SetConfig(cliACLConfig(m, "", "10.0.0.1", "127.0.0.1") + generatorBlock("this", "ncloudkms_key.test.key_tag", ""))
 	wd.Apply().RequireSuccess(t)
-	tag := cliStateKeyTag(t, wd, cliKeyAddress)
+	tag := cliStateKeyTag(t, wd, testAccKeyAddress)
 	set := issueTokenSet(t, m, tag)
 
 	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress),
-		cliWarning(summaryKeyTokensWillBeRevoked, cliGeneratorAddress))
-	requireCLIDetail(t, plan, "warning", summaryKeyTokensWillBeRevoked, `"acl-key"`, tag, "1 token", "resource is being destroyed")
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress),
+		tfcli.Warning(summaryKeyTokensWillBeRevoked, cliGeneratorAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyTokensWillBeRevoked, `"acl-key"`, tag, "1 token", "resource is being destroyed")
 
 	m.ResetJournal()
 	destroy := wd.Destroy()

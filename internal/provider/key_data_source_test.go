@@ -52,7 +52,7 @@ func TestAccKeyDataSource_byTag(t *testing.T) {
 
 func TestAccKeyDataSource_byTagWithoutRotation(t *testing.T) {
 	mock := testAccMock(t)
-	key := seedKeys(t, mock, "plain-key")[0]
+	key := testAccMockKeys(t, mock, "plain-key")[0]
 	if err := mock.DisableKey(key.KeyTag); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestAccKeyDataSource_byTagWithoutRotation(t *testing.T) {
 
 func TestAccKeyDataSource_byName(t *testing.T) {
 	mock := testAccMock(t)
-	keys := seedKeys(t, mock, "alpha-key", "Billing-Key", "gamma-key")
+	keys := testAccMockKeys(t, mock, "alpha-key", "Billing-Key", "gamma-key")
 	billing := keys[1]
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
@@ -95,7 +95,7 @@ func TestAccKeyDataSource_byName(t *testing.T) {
 // A name is compared case-insensitively, as NCloud does; the state holds the name as stored.
 func TestAccKeyDataSource_byNameOtherCase(t *testing.T) {
 	mock := testAccMock(t)
-	key := seedKeys(t, mock, "Billing-Key")[0]
+	key := testAccMockKeys(t, mock, "Billing-Key")[0]
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{{
@@ -110,7 +110,7 @@ func TestAccKeyDataSource_byNameOtherCase(t *testing.T) {
 
 func TestAccKeyDataSource_notFoundByTag(t *testing.T) {
 	mock := testAccMock(t)
-	seedKeys(t, mock, "other-key")
+	testAccMockKeys(t, mock, "other-key")
 	const missingTag = "0000000000000000000000000000000000000000000000000000000000000000"
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
@@ -123,7 +123,7 @@ func TestAccKeyDataSource_notFoundByTag(t *testing.T) {
 
 func TestAccKeyDataSource_notFoundByName(t *testing.T) {
 	mock := testAccMock(t)
-	seedKeys(t, mock, "other-key")
+	testAccMockKeys(t, mock, "other-key")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{{
@@ -140,7 +140,7 @@ func TestAccKeyDataSource_notFoundByName(t *testing.T) {
 
 func TestAccKeyDataSource_bothTagAndName(t *testing.T) {
 	mock := testAccMock(t)
-	key := seedKeys(t, mock, "both-key")[0]
+	key := testAccMockKeys(t, mock, "both-key")[0]
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{{
@@ -153,7 +153,7 @@ func TestAccKeyDataSource_bothTagAndName(t *testing.T) {
 
 func TestAccKeyDataSource_neitherTagNorName(t *testing.T) {
 	mock := testAccMock(t)
-	seedKeys(t, mock, "some-key")
+	testAccMockKeys(t, mock, "some-key")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{{
@@ -178,7 +178,7 @@ func TestAccKeyDataSource_invalidName(t *testing.T) {
 
 func TestAccKeyDataSource_pendingDeletion(t *testing.T) {
 	mock := testAccMock(t)
-	key := seedKeys(t, mock, "doomed-key")[0]
+	key := testAccMockKeys(t, mock, "doomed-key")[0]
 	if err := mock.RequestDeletion(key.KeyTag); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,8 +10,13 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // `terraform query -generate-config-out` writes a resource block and an import block per result;
@@ -21,7 +27,7 @@ import (
 const generatedConfigFile = "generated.tf"
 
 // newQueryWorkdir is a parallel test's working directory on a CLI that has list resources, and its mock.
-func newQueryWorkdir(t *testing.T) (*tfWorkdir, *kmsmock.Server) {
+func newQueryWorkdir(t *testing.T) (*tfcli.Workdir, *kmsmock.Server) {
 	t.Helper()
 	t.Parallel()
 	mock := testAccMock(t)
@@ -34,13 +40,13 @@ func newQueryWorkdir(t *testing.T) (*tfWorkdir, *kmsmock.Server) {
 // existing keys under Terraform" (every key, token generator and ACL, with include_resource), runs
 // terraform query -generate-config-out, checks that it found want results, and returns the
 // generated configuration.
-func queryAndGenerate(t *testing.T, wd *tfWorkdir, mock *kmsmock.Server, want int) string {
+func queryAndGenerate(t *testing.T, wd *tfcli.Workdir, mock *kmsmock.Server, want int) string {
 	t.Helper()
 	return queryAndGenerateUnder(t, wd, mock, testAccProviderConfig(mock), want)
 }
 
 // queryAndGenerateUnder is queryAndGenerate with providerConfig as main.tf.
-func queryAndGenerateUnder(t *testing.T, wd *tfWorkdir, mock *kmsmock.Server, providerConfig string, want int) string {
+func queryAndGenerateUnder(t *testing.T, wd *tfcli.Workdir, mock *kmsmock.Server, providerConfig string, want int) string {
 	t.Helper()
 	wd.SetConfig(providerConfig)
 	query, err := os.ReadFile(existingKeysGuide + "keys.tfquery.hcl")
@@ -50,7 +56,7 @@ func queryAndGenerateUnder(t *testing.T, wd *tfWorkdir, mock *kmsmock.Server, pr
 	writeFile(t, wd.Dir(), "keys.tfquery.hcl", string(query))
 	res := wd.Query(tfexec.GenerateConfigOut(generatedConfigFile))
 	res.RequireSuccess(t)
-	requireCLIDiagnostics(t, res)
+	tfcli.RequireDiagnostics(t, res)
 	if len(res.Found) != want {
 		t.Fatalf("terraform query found %d results, want %d: %+v", len(res.Found), want, res.Found)
 	}
@@ -66,23 +72,15 @@ func queryAndGenerateUnder(t *testing.T, wd *tfWorkdir, mock *kmsmock.Server, pr
 	return string(generated)
 }
 
-// requirePlannedActions checks the action of every planned change, by address.
-func requirePlannedActions(t *testing.T, res tfResult, want map[string]string) {
+// requirePlannedImports checks that a plan imports exactly these resources, each with its action:
+// NoOp, or Update when the import also changes something.
+func requirePlannedImports(t *testing.T, res tfcli.Result, want map[string]plancheck.ResourceActionType) {
 	t.Helper()
+	checks := []plancheck.PlanCheck{tfcli.ExpectResourceChanges(slices.Collect(maps.Keys(want))...)}
 	for address, action := range want {
-		if got := plannedAction(t, res, address); got != action {
-			t.Errorf("planned action of %s: %q, want %q", address, got, action)
-		}
+		checks = append(checks, tfcli.ExpectImporting(address), plancheck.ExpectResourceAction(address, action))
 	}
-	var planned []string
-	for _, msg := range res.Messages {
-		if msg.Type == "planned_change" {
-			planned = append(planned, msg.Message)
-		}
-	}
-	if len(planned) != len(want) {
-		t.Errorf("%d planned changes, want %d: %q", len(planned), len(want), planned)
-	}
+	res.CheckPlan(t, checks...)
 }
 
 // TestAccKeyList_generateConfigRoundTrip: enabled and disabled keys, of every type and setting,
@@ -103,21 +101,21 @@ func TestAccKeyList_generateConfigRoundTrip(t *testing.T) {
 	mock.ResetJournal()
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan)
-	requirePlannedActions(t, plan, map[string]string{
-		"ncloudkms_key.all_0": "import", "ncloudkms_key.all_1": "import", "ncloudkms_key.all_2": "import",
-		"ncloudkms_key_token_generator.all_0": "import", "ncloudkms_key_acl.all_0": "import",
+	tfcli.RequireDiagnostics(t, plan)
+	requirePlannedImports(t, plan, map[string]plancheck.ResourceActionType{
+		"ncloudkms_key.all_0": plancheck.ResourceActionNoop, "ncloudkms_key.all_1": plancheck.ResourceActionNoop,
+		"ncloudkms_key.all_2": plancheck.ResourceActionNoop, "ncloudkms_key_token_generator.all_0": plancheck.ResourceActionNoop,
+		"ncloudkms_key_acl.all_0": plancheck.ResourceActionNoop,
 	})
 	requireNoMutatingCalls(t, mock)
 
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
-	requireCLIDiagnostics(t, apply)
+	tfcli.RequireDiagnostics(t, apply)
 	requireNoMutatingCalls(t, mock)
-	if state := wd.StateResource("ncloudkms_key.all_0"); state["deletion_policy"] != "DELETE" || state["deletion_protection"] != false {
-		t.Errorf("imported key: deletion_policy %v, deletion_protection %v; want the defaults DELETE and false",
-			state["deletion_policy"], state["deletion_protection"])
-	}
+	wd.CheckState(t, // the provider's defaults
+		statecheck.ExpectKnownValue("ncloudkms_key.all_0", tfjsonpath.New("deletion_policy"), knownvalue.StringExact("DELETE")),
+		statecheck.ExpectKnownValue("ncloudkms_key.all_0", tfjsonpath.New("deletion_protection"), knownvalue.Bool(false)))
 
 	again := wd.Plan()
 	again.RequireSuccess(t)
@@ -132,7 +130,7 @@ func TestAccKeyList_generateConfigRoundTrip(t *testing.T) {
 // cancels the deletion and makes no other change.
 func TestAccKeyList_generateConfigPendingKey(t *testing.T) {
 	wd, mock := newQueryWorkdir(t)
-	pending := cliPendingMockKey(t, mock, "retired")
+	pending := testAccPendingMockKey(t, mock, "retired")
 
 	generated := queryAndGenerate(t, wd, mock, 1)
 	if !regexp.MustCompile(`(?m)^\s*enabled\s*=\s*false$`).MatchString(generated) {
@@ -141,8 +139,8 @@ func TestAccKeyList_generateConfigPendingKey(t *testing.T) {
 	mock.ResetJournal()
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryPendingKeyWillBeRestored, "ncloudkms_key.all_0"))
-	requirePlannedActions(t, plan, map[string]string{"ncloudkms_key.all_0": "update"})
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryPendingKeyWillBeRestored, "ncloudkms_key.all_0"))
+	requirePlannedImports(t, plan, map[string]plancheck.ResourceActionType{"ncloudkms_key.all_0": plancheck.ResourceActionUpdate})
 	requireNoMutatingCalls(t, mock)
 
 	mock.ResetJournal()
@@ -153,7 +151,7 @@ func TestAccKeyList_generateConfigPendingKey(t *testing.T) {
 	}
 	cliRequireMockStatus(t, mock, pending.KeyTag, "DISABLE")
 	if again := wd.Plan(); again.Failed() || again.Changes {
-		t.Fatalf("the plan after the restore is not empty:\n%s", again.describe())
+		t.Fatalf("the plan after the restore is not empty:\n%s", again.Describe())
 	}
 }
 
@@ -167,7 +165,7 @@ func TestAccKeyList_generateConfigUnderDefaultProtection(t *testing.T) {
 	for _, name := range []string{"payments", "orders-api", "orders-db", "signing"} {
 		testAccMockKey(t, mock, kmsmock.KeySpec{Name: name, Type: "AES256"})
 	}
-	pending := cliPendingMockKey(t, mock, "legacy")
+	pending := testAccPendingMockKey(t, mock, "legacy")
 	providerConfig := testAccProviderConfig_deletionDefaults(mock, providerProtectsByDefault)
 
 	mock.ResetJournal()
@@ -176,20 +174,21 @@ func TestAccKeyList_generateConfigUnderDefaultProtection(t *testing.T) {
 	mock.ResetJournal()
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	imports := map[string]string{}
-	var restored string
+	imports := map[string]plancheck.ResourceActionType{}
 	for i := range 5 {
-		address := fmt.Sprintf("ncloudkms_key.all_%d", i)
-		imports[address] = "import"
-		if plannedAction(t, plan, address) == "update" {
-			imports[address], restored = "update", address // the pending key: imported and restored
+		imports[fmt.Sprintf("ncloudkms_key.all_%d", i)] = plancheck.ResourceActionNoop
+	}
+	var restored string // the pending key: imported and restored
+	for _, rc := range plan.ShowPlan(t).ResourceChanges {
+		if rc.Change.Actions.Update() {
+			imports[rc.Address], restored = plancheck.ResourceActionUpdate, rc.Address
 		}
 	}
 	if restored == "" {
 		t.Fatalf("no key of the plan restores the pending key %s:\n%s", pending.KeyTag, plan.Stdout)
 	}
-	requirePlannedActions(t, plan, imports)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryPendingKeyWillBeRestored, restored))
+	requirePlannedImports(t, plan, imports)
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryPendingKeyWillBeRestored, restored))
 	requireNoMutatingCalls(t, mock)
 
 	mock.ResetJournal()
@@ -201,16 +200,16 @@ func TestAccKeyList_generateConfigUnderDefaultProtection(t *testing.T) {
 		requireStateDeletionSettings(t, wd, address, deletionPolicyDelete, true)
 	}
 	if again := wd.Plan(); again.Failed() || again.Changes {
-		t.Fatalf("the plan after the adoption is not empty:\n%s", again.describe())
+		t.Fatalf("the plan after the adoption is not empty:\n%s", again.Describe())
 	}
 
 	mock.ResetJournal()
 	destroy := wd.Plan(tfexec.Destroy(true))
 	destroy.RequireFailure(t)
-	var refusals []cliDiag
+	var refusals []tfcli.Diag
 	for address := range imports {
-		refusals = append(refusals, cliError(summaryKeyDeletionProtected, address))
+		refusals = append(refusals, tfcli.Error(summaryKeyDeletionProtected, address))
 	}
-	requireCLIDiagnostics(t, destroy, refusals...)
+	tfcli.RequireDiagnostics(t, destroy, refusals...)
 	requireNoMutatingCalls(t, mock)
 }

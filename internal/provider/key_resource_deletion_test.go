@@ -8,12 +8,16 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
-// Deletion tests run the real Terraform CLI (tfcli_test.go), because warnings and the resource
+// Deletion tests run the real Terraform CLI (internal/tfcli), because warnings and the resource
 // address of plan-time diagnostics are only visible there. Each asserts the diagnostics by
 // severity, summary and address, and the exact calls the mock received.
 
@@ -22,24 +26,22 @@ func TestAccKeyResource_deletePolicy(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-delete", ""))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "del-delete", ""))
 
 	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
-	requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted,
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyWillBeDeleted,
 		`"del-delete"`, tag, "Both the deletion request and the final delete happen in this apply", "deletion_policy = \"SCHEDULE\"")
 	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "last-use-info"))
 
 	m.ResetJournal()
 	destroy := wd.Destroy()
 	destroy.RequireSuccess(t)
-	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
+	tfcli.RequireDiagnostics(t, destroy, tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress))
 	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "last-use-info"), cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
 	cliRequireMockGone(t, m, tag)
-	if wd.StateResource(cliKeyAddress) != nil {
-		t.Fatal("the key is still in the state after destroy")
-	}
+	wd.CheckState(t, tfcli.ExpectNoResource(testAccKeyAddress))
 }
 
 func TestAccKeyResource_schedulePolicy(t *testing.T) {
@@ -47,12 +49,12 @@ func TestAccKeyResource_schedulePolicy(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-schedule", `  deletion_policy = "SCHEDULE"`))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "del-schedule", `  deletion_policy = "SCHEDULE"`))
 
 	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeScheduled, cliKeyAddress))
-	requireCLIDetail(t, plan, "warning", summaryKeyWillBeScheduled,
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyWillBeScheduled, testAccKeyAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyWillBeScheduled,
 		`"del-schedule"`, tag, "72 hours", "cancel deletion", "terraform import <address> "+tag)
 
 	m.ResetJournal()
@@ -60,7 +62,7 @@ func TestAccKeyResource_schedulePolicy(t *testing.T) {
 	destroy := wd.Destroy()
 	after := m.Now()
 	destroy.RequireSuccess(t)
-	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeScheduled, cliKeyAddress))
+	tfcli.RequireDiagnostics(t, destroy, tfcli.Warning(summaryKeyWillBeScheduled, testAccKeyAddress))
 	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "last-use-info"), cliCall("POST", tag, "request-deletion"))
 
 	key := cliRequireMockStatus(t, m, tag, kmsapi.StatusRevoke)
@@ -76,13 +78,13 @@ func TestAccKeyResource_scheduleDateFromProviderClock(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	now := time.Date(2031, time.March, 4, 5, 6, 7, 0, time.UTC)
-	wd := newTFWorkdirWithProvider(t, testAccProtoV6ProviderFactoriesWith(Options{Now: func() time.Time { return now }})["ncloudkms"])
+	wd := newTFWorkdirWith(t, Options{Now: func() time.Time { return now }})
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-	cliApplyKey(t, wd, m, cliKeyConfig(m, "del-clock", `  deletion_policy = "SCHEDULE"`))
+	cliApplyKey(t, wd, m, testAccKeyConfig(m, "del-clock", `  deletion_policy = "SCHEDULE"`))
 
 	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
-	requireCLIDetail(t, plan, "warning", summaryKeyWillBeScheduled, "around 2031-03-07T05:06:07Z if you apply now")
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyWillBeScheduled, "around 2031-03-07T05:06:07Z if you apply now")
 }
 
 func TestAccKeyResource_abandonPolicy(t *testing.T) {
@@ -90,22 +92,20 @@ func TestAccKeyResource_abandonPolicy(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-abandon", `  deletion_policy = "ABANDON"`))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "del-abandon", `  deletion_policy = "ABANDON"`))
 
 	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeAbandoned, cliKeyAddress))
-	requireCLIDetail(t, plan, "warning", summaryKeyWillBeAbandoned, `"del-abandon"`, tag, "billed", "without any API call")
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyWillBeAbandoned, testAccKeyAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyWillBeAbandoned, `"del-abandon"`, tag, "billed", "without any API call")
 
 	m.ResetJournal()
 	destroy := wd.Destroy()
 	destroy.RequireSuccess(t)
-	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeAbandoned, cliKeyAddress))
+	tfcli.RequireDiagnostics(t, destroy, tfcli.Warning(summaryKeyWillBeAbandoned, testAccKeyAddress))
 	requireCLIJournal(t, m, cliCall("GET", tag))
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
-	if wd.StateResource(cliKeyAddress) != nil {
-		t.Fatal("the abandoned key is still in the state")
-	}
+	wd.CheckState(t, tfcli.ExpectNoResource(testAccKeyAddress))
 }
 
 // A key whose deletion was requested in the console is refreshed as REVOKE: destroy then makes
@@ -129,7 +129,7 @@ func TestAccKeyResource_alreadyPending(t *testing.T) {
 			m := testAccMock(t)
 			wd := newTFWorkdir(t)
 			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-			tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-pending", fmt.Sprintf("  deletion_policy = %q", tc.policy)))
+			tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "del-pending", fmt.Sprintf("  deletion_policy = %q", tc.policy)))
 			if err := m.RequestDeletion(tag); err != nil {
 				t.Fatal(err)
 			}
@@ -138,13 +138,13 @@ func TestAccKeyResource_alreadyPending(t *testing.T) {
 
 			plan := wd.Plan(tfexec.Destroy(true))
 			plan.RequireSuccess(t)
-			requireCLIDiagnostics(t, plan, cliWarning(tc.summary, cliKeyAddress))
-			requireCLIDetail(t, plan, "warning", tc.summary, tag, "already pending deletion", destroyAt)
+			tfcli.RequireDiagnostics(t, plan, tfcli.Warning(tc.summary, testAccKeyAddress))
+			tfcli.RequireDetail(t, plan, "warning", tc.summary, tag, "already pending deletion", destroyAt)
 
 			m.ResetJournal()
 			destroy := wd.Destroy()
 			destroy.RequireSuccess(t)
-			requireCLIDiagnostics(t, destroy, cliWarning(tc.summary, cliKeyAddress))
+			tfcli.RequireDiagnostics(t, destroy, tfcli.Warning(tc.summary, testAccKeyAddress))
 			requireCLIJournal(t, m, tc.calls(tag)...)
 			if tc.gone {
 				cliRequireMockGone(t, m, tag)
@@ -162,7 +162,7 @@ func TestAccKeyResource_alreadyGone(t *testing.T) {
 		name  string
 		args  []tfexec.DestroyOption
 		calls func(tag string) []string
-		diags []cliDiag
+		diags []tfcli.Diag
 	}{
 		// terraform destroy shows only errors of its refresh, so Read's "Key deleted outside
 		// Terraform" warning does not appear here (terraform plan shows it). Terraform then plans
@@ -170,14 +170,14 @@ func TestAccKeyResource_alreadyGone(t *testing.T) {
 		{"refreshed", nil, func(tag string) []string { return []string{cliCall("GET", tag), cliCall("GET", "")} }, nil},
 		{"without refresh", []tfexec.DestroyOption{tfexec.Refresh(false)}, func(tag string) []string {
 			return []string{cliCall("GET", tag, "last-use-info"), cliCall("POST", tag, "request-deletion")}
-		}, []cliDiag{cliWarning(summaryKeyWillBeDeleted, cliKeyAddress)}},
+		}, []tfcli.Diag{tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			m := testAccMock(t)
 			wd := newTFWorkdir(t)
 			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-			tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-gone", ""))
+			tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "del-gone", ""))
 			if err := m.RequestDeletion(tag); err != nil {
 				t.Fatal(err)
 			}
@@ -188,11 +188,9 @@ func TestAccKeyResource_alreadyGone(t *testing.T) {
 
 			destroy := wd.Destroy(tc.args...)
 			destroy.RequireSuccess(t)
-			requireCLIDiagnostics(t, destroy, tc.diags...)
+			tfcli.RequireDiagnostics(t, destroy, tc.diags...)
 			requireCLIJournal(t, m, tc.calls(tag)...)
-			if wd.StateResource(cliKeyAddress) != nil {
-				t.Fatal("the key is still in the state")
-			}
+			wd.CheckState(t, tfcli.ExpectNoResource(testAccKeyAddress))
 		})
 	}
 }
@@ -203,7 +201,7 @@ func TestAccKeyResource_revokedSinceRefresh(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-race", ""))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "del-race", ""))
 	if err := m.RequestDeletion(tag); err != nil {
 		t.Fatal(err)
 	}
@@ -224,39 +222,39 @@ func TestAccKeyResource_deletionProtection(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-protect", "  deletion_protection = true"))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "del-protect", "  deletion_protection = true"))
 
 	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireFailure(t)
-	requireCLIDiagnostics(t, plan, cliError(summaryKeyDeletionProtected, cliKeyAddress))
-	requireCLIDetail(t, plan, "error", summaryKeyDeletionProtected, `"del-protect"`, tag,
+	tfcli.RequireDiagnostics(t, plan, tfcli.Error(summaryKeyDeletionProtected, testAccKeyAddress))
+	tfcli.RequireDetail(t, plan, "error", summaryKeyDeletionProtected, `"del-protect"`, tag,
 		"set deletion_protection = false", "terraform apply", "removed {", "destroy = false")
 
 	destroy := wd.Destroy()
 	destroy.RequireFailure(t)
-	requireCLIDiagnostics(t, destroy, cliError(summaryKeyDeletionProtected, cliKeyAddress))
+	tfcli.RequireDiagnostics(t, destroy, tfcli.Error(summaryKeyDeletionProtected, testAccKeyAddress))
 
 	// Removing the block from the configuration is a destroy too.
 	wd.SetConfig(testAccProviderConfig(m))
 	apply := wd.Apply()
 	apply.RequireFailure(t)
-	requireCLIDiagnostics(t, apply, cliError(summaryKeyDeletionProtected, cliNoAddress))
+	tfcli.RequireDiagnostics(t, apply, tfcli.Error(summaryKeyDeletionProtected, cliNoAddress))
 
 	requireNoMutatingCalls(t, m)
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
 
 	// The two documented steps: turn protection off and apply, then destroy.
-	wd.SetConfig(cliKeyConfig(m, "del-protect", "  deletion_protection = false"))
+	wd.SetConfig(testAccKeyConfig(m, "del-protect", "  deletion_protection = false"))
 	m.ResetJournal()
 	unprotect := wd.Apply()
 	unprotect.RequireSuccess(t)
-	requireCLIDiagnostics(t, unprotect)
+	tfcli.RequireDiagnostics(t, unprotect)
 	requireCLIJournal(t, m, cliCall("GET", tag))
 
 	m.ResetJournal()
 	destroy = wd.Destroy()
 	destroy.RequireSuccess(t)
-	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
+	tfcli.RequireDiagnostics(t, destroy, tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress))
 	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "last-use-info"), cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
 	cliRequireMockGone(t, m, tag)
 }
@@ -267,11 +265,11 @@ func TestAccKeyResource_protectedKeyForgotten(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featureRemovedBlocks)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-forget", "  deletion_protection = true"))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "del-forget", "  deletion_protection = true"))
 
 	wd.SetConfig(testAccProviderConfig(m) + `
 removed {
-  from = ncloudkms_key.this
+  from = ncloudkms_key.test
   lifecycle {
     destroy = false
   }
@@ -280,7 +278,7 @@ removed {
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
 	for _, d := range apply.Diagnostics {
-		if d.Address == cliKeyAddress || d.Severity == "error" {
+		if d.Address == testAccKeyAddress || d.Severity == "error" {
 			t.Errorf("unexpected diagnostic %s", d)
 		}
 	}
@@ -290,9 +288,7 @@ removed {
 		requireCLIJournal(t, m)
 	}
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
-	if wd.StateResource(cliKeyAddress) != nil {
-		t.Fatal("the forgotten key is still in the state")
-	}
+	wd.CheckState(t, tfcli.ExpectNoResource(testAccKeyAddress))
 }
 
 // Removing the resource block plans the same destroy as terraform destroy, with the same warning.
@@ -301,17 +297,17 @@ func TestAccKeyResource_removedFromConfiguration(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-removed", ""))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "del-removed", ""))
 
 	wd.SetConfig(testAccProviderConfig(m))
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliNoAddress))
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyWillBeDeleted, cliNoAddress))
 
 	m.ResetJournal()
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
-	requireCLIDiagnostics(t, apply, cliWarning(summaryKeyWillBeDeleted, cliNoAddress))
+	tfcli.RequireDiagnostics(t, apply, tfcli.Warning(summaryKeyWillBeDeleted, cliNoAddress))
 	requireCLIJournalPhases(t, journalCalls(m), []string{cliCall("GET", tag), cliCall("GET", tag, "last-use-info")},
 		cliCall("POST", tag, "request-deletion"), cliCall("DELETE", tag))
 	cliRequireMockGone(t, m, tag)
@@ -323,9 +319,9 @@ func TestAccKeyResource_replacement(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	oldTag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-replace", ""))
+	oldTag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "del-replace", ""))
 	replaced := testAccProviderConfig(m) + `
-resource "ncloudkms_key" "this" {
+resource "ncloudkms_key" "test" {
   name = "del-replace"
   type = "RSA2048"
 }
@@ -333,14 +329,14 @@ resource "ncloudkms_key" "this" {
 	wd.SetConfig(replaced)
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
-	requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted, oldTag, `type changes from "AES256" to "RSA2048"`)
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyWillBeDeleted, oldTag, `type changes from "AES256" to "RSA2048"`)
 
 	m.ResetJournal()
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
-	requireCLIDiagnostics(t, apply, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
-	newTag := cliStateKeyTag(t, wd, cliKeyAddress)
+	tfcli.RequireDiagnostics(t, apply, tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress))
+	newTag := cliStateKeyTag(t, wd, testAccKeyAddress)
 	if newTag == oldTag {
 		t.Fatal("the key was not replaced")
 	}
@@ -361,9 +357,9 @@ func TestAccKeyResource_replacementProtected(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "del-reprot", "  deletion_protection = true"))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "del-reprot", "  deletion_protection = true"))
 	wd.SetConfig(testAccProviderConfig(m) + `
-resource "ncloudkms_key" "this" {
+resource "ncloudkms_key" "test" {
   name                = "del-reprot"
   type                = "ECDSA"
   deletion_protection = true
@@ -371,8 +367,8 @@ resource "ncloudkms_key" "this" {
 `)
 	apply := wd.Apply()
 	apply.RequireFailure(t)
-	requireCLIDiagnostics(t, apply, cliError(summaryKeyDeletionProtected, cliKeyAddress))
-	requireCLIDetail(t, apply, "error", summaryKeyDeletionProtected, tag, `type changes from "AES256" to "ECDSA"`)
+	tfcli.RequireDiagnostics(t, apply, tfcli.Error(summaryKeyDeletionProtected, testAccKeyAddress))
+	tfcli.RequireDetail(t, apply, "error", summaryKeyDeletionProtected, tag, `type changes from "AES256" to "ECDSA"`)
 	requireNoMutatingCalls(t, m)
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
 }
@@ -383,17 +379,17 @@ func TestAccKeyResource_oneOfTwo(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-	keep := cliKeyBlock("this", "del-keep", "")
-	wd.SetConfig(testAccProviderConfig(m) + keep + cliKeyBlock("other", "del-other", ""))
+	keep := testAccKeyBlock("test", "del-keep", "")
+	wd.SetConfig(testAccProviderConfig(m) + keep + testAccKeyBlock("other", "del-other", ""))
 	wd.Apply().RequireSuccess(t)
-	keepTag := cliStateKeyTag(t, wd, cliKeyAddress)
+	keepTag := cliStateKeyTag(t, wd, testAccKeyAddress)
 	otherTag := cliStateKeyTag(t, wd, "ncloudkms_key.other")
 	m.ResetJournal()
 
 	wd.SetConfig(testAccProviderConfig(m) + keep)
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
-	requireCLIDiagnostics(t, apply, cliWarning(summaryKeyWillBeDeleted, cliNoAddress))
+	tfcli.RequireDiagnostics(t, apply, tfcli.Warning(summaryKeyWillBeDeleted, cliNoAddress))
 
 	var keepCalls, otherCalls, rest []string
 	for _, c := range journalCalls(m) {
@@ -425,7 +421,7 @@ func TestAccKeyResource_interruptedTwoPhase(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-	tag := cliApplyKey(t, wd, m, cliProviderConfigNoRetries(m)+cliKeyBlock("this", "del-broken", ""))
+	tag := cliApplyKey(t, wd, m, cliProviderConfigNoRetries(m)+testAccKeyBlock("test", "del-broken", ""))
 	m.InjectFault(kmsmock.Fault{Method: "DELETE", PathSuffix: "/keys/" + tag, Status: 500, Times: 1})
 
 	destroy := wd.Destroy()
@@ -433,8 +429,8 @@ func TestAccKeyResource_interruptedTwoPhase(t *testing.T) {
 	key := cliRequireMockStatus(t, m, tag, kmsapi.StatusRevoke)
 	destroyAt := formatMillis(key.DestroyDate)
 	summary := summaryFinalDeleteFailed(destroyAt)
-	requireCLIDiagnostics(t, destroy, cliWarning(summaryKeyWillBeDeleted, cliKeyAddress), cliError(summary, cliNoAddress))
-	requireCLIDetail(t, destroy, "error", summary, `"del-broken"`, tag, "stays in the Terraform state with status REVOKE")
+	tfcli.RequireDiagnostics(t, destroy, tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress), tfcli.Error(summary, cliNoAddress))
+	tfcli.RequireDetail(t, destroy, "error", summary, `"del-broken"`, tag, "stays in the Terraform state with status REVOKE")
 	if d := destroy.Find("error", summary); !regexpAPITail.MatchString(d.Detail) {
 		t.Errorf("detail does not end with the API's code, message and request id:\n%s", d.Detail)
 	}
@@ -444,14 +440,11 @@ func TestAccKeyResource_interruptedTwoPhase(t *testing.T) {
 		t.Fatalf("DELETE: %+v, want the injected 500", last)
 	}
 
-	attrs := wd.StateResource(cliKeyAddress)
-	if attrs == nil {
-		t.Fatal("the key left the state although its final delete failed")
-	}
-	if attrs["status"] != kmsapi.StatusRevoke || attrs["deletion_scheduled_for"] != destroyAt || attrs["enabled"] != false {
-		t.Fatalf("state after the failed delete: status %v, deletion_scheduled_for %v, enabled %v; want REVOKE, %s, false",
-			attrs["status"], attrs["deletion_scheduled_for"], attrs["enabled"], destroyAt)
-	}
+	// The key stays in the state although its final delete failed, as pending.
+	wd.CheckState(t,
+		statecheck.ExpectKnownValue(testAccKeyAddress, tfjsonpath.New("status"), knownvalue.StringExact(kmsapi.StatusRevoke)),
+		statecheck.ExpectKnownValue(testAccKeyAddress, tfjsonpath.New("deletion_scheduled_for"), knownvalue.StringExact(destroyAt)),
+		statecheck.ExpectKnownValue(testAccKeyAddress, tfjsonpath.New("enabled"), knownvalue.Bool(false)))
 
 	// The state alone says the key is pending: even without a refresh, only the final delete is made.
 	m.ResetJournal()
@@ -513,7 +506,7 @@ func TestAccKeyResource_deleteCallsDirectly(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			m := testAccMock(t)
-			key := cliMockKey(t, m, "del-direct")
+			key := testAccMockKey(t, m, kmsmock.KeySpec{Name: "del-direct"})
 			if tc.arrange != nil {
 				tc.arrange(m, key.KeyTag)
 			}

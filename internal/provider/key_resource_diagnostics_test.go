@@ -5,8 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // Plan-time diagnostics other than destroy (key_resource_deletion_test.go): the name check on
@@ -15,15 +20,15 @@ import (
 func TestAccKeyResource_nameInUse(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
-	existing := cliMockKey(t, m, "diag-taken")
+	existing := testAccMockKey(t, m, kmsmock.KeySpec{Name: "diag-taken"})
 	wd := newTFWorkdir(t)
 	// Names are unique ignoring case.
-	wd.SetConfig(cliKeyConfig(m, "DIAG-TAKEN", ""))
+	wd.SetConfig(testAccKeyConfig(m, "DIAG-TAKEN", ""))
 
 	plan := wd.Plan()
 	plan.RequireFailure(t)
-	requireCLIDiagnostics(t, plan, cliError(summaryKeyNameInUse, cliKeyAddress))
-	requireCLIDetail(t, plan, "error", summaryKeyNameInUse, `"diag-taken"`, existing.KeyTag,
+	tfcli.RequireDiagnostics(t, plan, tfcli.Error(summaryKeyNameInUse, testAccKeyAddress))
+	tfcli.RequireDetail(t, plan, "error", summaryKeyNameInUse, `"diag-taken"`, existing.KeyTag,
 		"terraform import <address> "+existing.KeyTag, "terraform import <address> name/diag-taken")
 	// One listing, then one read of the key found, in case the listing is stale.
 	requireCLIJournal(t, m, cliCall("GET", ""), cliCall("GET", existing.KeyTag))
@@ -31,7 +36,7 @@ func TestAccKeyResource_nameInUse(t *testing.T) {
 	m.ResetJournal()
 	apply := wd.Apply()
 	apply.RequireFailure(t)
-	requireCLIDiagnostics(t, apply, cliError(summaryKeyNameInUse, cliKeyAddress))
+	tfcli.RequireDiagnostics(t, apply, tfcli.Error(summaryKeyNameInUse, testAccKeyAddress))
 	requireNoMutatingCalls(t, m)
 	if len(m.Keys()) != 1 {
 		t.Fatalf("mock holds %d keys, want only the existing one", len(m.Keys()))
@@ -41,14 +46,14 @@ func TestAccKeyResource_nameInUse(t *testing.T) {
 func TestAccKeyResource_nameHeldByPendingKey(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
-	pending := cliPendingMockKey(t, m, "diag-held")
+	pending := testAccPendingMockKey(t, m, "diag-held")
 	wd := newTFWorkdir(t)
-	wd.SetConfig(cliKeyConfig(m, "diag-held", ""))
+	wd.SetConfig(testAccKeyConfig(m, "diag-held", ""))
 
 	plan := wd.Plan()
 	plan.RequireFailure(t)
-	requireCLIDiagnostics(t, plan, cliError(summaryKeyNameHeldByPending, cliKeyAddress))
-	requireCLIDetail(t, plan, "error", summaryKeyNameHeldByPending, `"diag-held"`, pending.KeyTag,
+	tfcli.RequireDiagnostics(t, plan, tfcli.Error(summaryKeyNameHeldByPending, testAccKeyAddress))
+	tfcli.RequireDetail(t, plan, "error", summaryKeyNameHeldByPending, `"diag-held"`, pending.KeyTag,
 		formatMillis(pending.DestroyDate), "restore_if_pending = true", "pick another name")
 	requireNoMutatingCalls(t, m)
 }
@@ -56,21 +61,21 @@ func TestAccKeyResource_nameHeldByPendingKey(t *testing.T) {
 func TestAccKeyResource_pendingKeyAdopted(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
-	pending := cliPendingMockKey(t, m, "diag-adopt")
+	pending := testAccPendingMockKey(t, m, "diag-adopt")
 	wd := newTFWorkdir(t)
-	wd.SetConfig(cliKeyConfig(m, "diag-adopt", "  restore_if_pending = true"))
+	wd.SetConfig(testAccKeyConfig(m, "diag-adopt", "  restore_if_pending = true"))
 
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryPendingKeyWillBeAdopted, cliKeyAddress))
-	requireCLIDetail(t, plan, "warning", summaryPendingKeyWillBeAdopted, `"diag-adopt"`, pending.KeyTag,
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryPendingKeyWillBeAdopted, testAccKeyAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryPendingKeyWillBeAdopted, `"diag-adopt"`, pending.KeyTag,
 		formatMillis(pending.DestroyDate), "cancels that key's deletion")
 	requireNoMutatingCalls(t, m)
 
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
-	requireCLIDiagnostics(t, apply, cliWarning(summaryPendingKeyWillBeAdopted, cliKeyAddress))
-	if tag := cliStateKeyTag(t, wd, cliKeyAddress); tag != pending.KeyTag {
+	tfcli.RequireDiagnostics(t, apply, tfcli.Warning(summaryPendingKeyWillBeAdopted, testAccKeyAddress))
+	if tag := cliStateKeyTag(t, wd, testAccKeyAddress); tag != pending.KeyTag {
 		t.Fatalf("state holds key %s, want the adopted %s", tag, pending.KeyTag)
 	}
 	cliRequireMockStatus(t, m, pending.KeyTag, kmsapi.StatusEnable)
@@ -82,7 +87,7 @@ func TestAccKeyResource_pendingKeyRestored(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "diag-restore", ""))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "diag-restore", ""))
 	if err := m.RequestDeletion(tag); err != nil {
 		t.Fatal(err)
 	}
@@ -90,19 +95,19 @@ func TestAccKeyResource_pendingKeyRestored(t *testing.T) {
 
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryPendingKeyWillBeRestored, cliKeyAddress))
-	requireCLIDetail(t, plan, "warning", summaryPendingKeyWillBeRestored, `"diag-restore"`, tag,
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryPendingKeyWillBeRestored, testAccKeyAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryPendingKeyWillBeRestored, `"diag-restore"`, tag,
 		formatMillis(key.DestroyDate), "cancels the deletion", "enabled again")
 	requireCLIJournal(t, m, cliCall("GET", tag))
 
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
-	requireCLIDiagnostics(t, apply, cliWarning(summaryPendingKeyWillBeRestored, cliKeyAddress))
+	tfcli.RequireDiagnostics(t, apply, tfcli.Warning(summaryPendingKeyWillBeRestored, testAccKeyAddress))
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
 
 	again := wd.Plan()
 	again.RequireSuccess(t)
-	requireCLIDiagnostics(t, again)
+	tfcli.RequireDiagnostics(t, again)
 }
 
 // No diagnostic at all when nothing risky is planned: a create under a free name, a no-op, an
@@ -110,18 +115,18 @@ func TestAccKeyResource_pendingKeyRestored(t *testing.T) {
 func TestAccKeyResource_silentWhenNothingIsRisky(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
-	cliMockKey(t, m, "diag-other")
+	testAccMockKey(t, m, kmsmock.KeySpec{Name: "diag-other"})
 	wd := newTFWorkdir(t)
 	steps := []struct {
 		what   string
 		config string
 	}{
-		{"create", cliKeyConfig(m, "diag-quiet", "")},
-		{"no-op", cliKeyConfig(m, "diag-quiet", "")},
-		{"in-place update", cliKeyConfig(m, "diag-quiet", `  memo = "changed"
+		{"create", testAccKeyConfig(m, "diag-quiet", "")},
+		{"no-op", testAccKeyConfig(m, "diag-quiet", "")},
+		{"in-place update", testAccKeyConfig(m, "diag-quiet", `  memo = "changed"
   enabled = false
   rotation_period_days = 30`)},
-		{"rename", cliKeyConfig(m, "diag-renamed", `  memo = "changed"
+		{"rename", testAccKeyConfig(m, "diag-renamed", `  memo = "changed"
   enabled = false
   rotation_period_days = 30`)},
 	}
@@ -130,17 +135,15 @@ func TestAccKeyResource_silentWhenNothingIsRisky(t *testing.T) {
 		plan := wd.Plan()
 		plan.RequireSuccess(t)
 		if len(plan.Diagnostics) > 0 {
-			t.Fatalf("%s: plan diagnostics:\n%s", step.what, plan.describe())
+			t.Fatalf("%s: plan diagnostics:\n%s", step.what, plan.Describe())
 		}
 		apply := wd.Apply()
 		apply.RequireSuccess(t)
 		if len(apply.Diagnostics) > 0 {
-			t.Fatalf("%s: apply diagnostics:\n%s", step.what, apply.describe())
+			t.Fatalf("%s: apply diagnostics:\n%s", step.what, apply.Describe())
 		}
 	}
-	if got := wd.StateResource(cliKeyAddress)["name"]; got != "diag-renamed" {
-		t.Fatalf("name in state %v, want diag-renamed", got)
-	}
+	wd.CheckState(t, statecheck.ExpectKnownValue(testAccKeyAddress, tfjsonpath.New("name"), knownvalue.StringExact("diag-renamed")))
 }
 
 // Renaming to a name another key holds fails at plan time, before any call.
@@ -148,9 +151,9 @@ func TestAccKeyResource_renameToTakenName(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "diag-mine", ""))
-	taken := cliMockKey(t, m, "diag-theirs")
-	held := cliPendingMockKey(t, m, "diag-pending")
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "diag-mine", ""))
+	taken := testAccMockKey(t, m, kmsmock.KeySpec{Name: "diag-theirs"})
+	held := testAccPendingMockKey(t, m, "diag-pending")
 
 	for _, tc := range []struct {
 		name, summary, holder string
@@ -159,11 +162,11 @@ func TestAccKeyResource_renameToTakenName(t *testing.T) {
 		{"diag-pending", summaryKeyNameHeldByPending, held.KeyTag},
 	} {
 		m.ResetJournal()
-		wd.SetConfig(cliKeyConfig(m, tc.name, ""))
+		wd.SetConfig(testAccKeyConfig(m, tc.name, ""))
 		apply := wd.Apply()
 		apply.RequireFailure(t)
-		requireCLIDiagnostics(t, apply, cliError(tc.summary, cliKeyAddress))
-		requireCLIDetail(t, apply, "error", tc.summary, tag, tc.holder, fmt.Sprintf("%q", tc.name))
+		tfcli.RequireDiagnostics(t, apply, tfcli.Error(tc.summary, testAccKeyAddress))
+		tfcli.RequireDetail(t, apply, "error", tc.summary, tag, tc.holder, fmt.Sprintf("%q", tc.name))
 		requireNoMutatingCalls(t, m)
 	}
 	if key, _ := m.Key(tag); key.KeyName != "diag-mine" {
@@ -178,13 +181,13 @@ func TestAccKeyResource_namesListedOncePerProcess(t *testing.T) {
 	wd := newTFWorkdir(t)
 	config := testAccProviderConfig(m)
 	for i := 1; i <= 5; i++ {
-		config += cliKeyBlock(fmt.Sprintf("k%d", i), fmt.Sprintf("diag-many-%d", i), "")
+		config += testAccKeyBlock(fmt.Sprintf("k%d", i), fmt.Sprintf("diag-many-%d", i), "")
 	}
 	wd.SetConfig(config)
 
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan)
+	tfcli.RequireDiagnostics(t, plan)
 	requireCLIJournal(t, m, cliCall("GET", ""))
 
 	m.ResetJournal()
@@ -211,14 +214,14 @@ resource "terraform_data" "name" {
   input = "diag-later"
 }
 
-resource "ncloudkms_key" "this" {
+resource "ncloudkms_key" "test" {
   name = terraform_data.name.output
   type = "AES256"
 }
 `)
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan)
+	tfcli.RequireDiagnostics(t, plan)
 	requireCLIJournal(t, m)
 }
 
@@ -237,19 +240,19 @@ func TestAccKeyResource_replacementKeepingName(t *testing.T) {
 			m := testAccMock(t)
 			wd := newTFWorkdir(t)
 			policy := fmt.Sprintf("  deletion_policy = %q", tc.policy)
-			tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "diag-keepname", policy))
+			tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "diag-keepname", policy))
 
-			wd.SetConfig(strings.Replace(cliKeyConfig(m, "diag-keepname", policy), `"AES256"`, `"ECDSA"`, 1))
+			wd.SetConfig(strings.Replace(testAccKeyConfig(m, "diag-keepname", policy), `"AES256"`, `"ECDSA"`, 1))
 			plan := wd.Plan()
 			plan.RequireFailure(t)
-			requireCLIDiagnostics(t, plan, cliWarning(tc.warning, cliKeyAddress), cliError(tc.clash, cliKeyAddress))
-			requireCLIDetail(t, plan, "error", tc.clash, tag, "another name")
+			tfcli.RequireDiagnostics(t, plan, tfcli.Warning(tc.warning, testAccKeyAddress), tfcli.Error(tc.clash, testAccKeyAddress))
+			tfcli.RequireDetail(t, plan, "error", tc.clash, tag, "another name")
 
 			// Under a new name the replacement is fine: only the warning remains.
-			wd.SetConfig(strings.Replace(cliKeyConfig(m, "diag-newname", policy), `"AES256"`, `"ECDSA"`, 1))
+			wd.SetConfig(strings.Replace(testAccKeyConfig(m, "diag-newname", policy), `"AES256"`, `"ECDSA"`, 1))
 			plan = wd.Plan()
 			plan.RequireSuccess(t)
-			requireCLIDiagnostics(t, plan, cliWarning(tc.warning, cliKeyAddress))
+			tfcli.RequireDiagnostics(t, plan, tfcli.Warning(tc.warning, testAccKeyAddress))
 			requireNoMutatingCalls(t, m)
 		})
 	}
@@ -280,13 +283,13 @@ func TestAccKeyResource_pendingKeyCannotBeAdopted(t *testing.T) {
 			}
 			mustMock(t, m.RequestDeletion(pending.KeyTag))
 			wd := newTFWorkdir(t)
-			wd.SetConfig(cliKeyConfig(m, "diag-noadopt", "  restore_if_pending = true"))
+			wd.SetConfig(testAccKeyConfig(m, "diag-noadopt", "  restore_if_pending = true"))
 
 			plan := wd.Plan()
 			plan.RequireFailure(t)
-			requireCLIDiagnostics(t, plan, cliError(summaryPendingKeyCannotBeAdopted, cliKeyAddress))
-			requireCLIDetail(t, plan, "error", summaryPendingKeyCannotBeAdopted, pending.KeyTag, tc.mismatch)
-			if code := diagnosticSnippet(t, plan, summaryPendingKeyCannotBeAdopted); !strings.Contains(code, "restore_if_pending") {
+			tfcli.RequireDiagnostics(t, plan, tfcli.Error(summaryPendingKeyCannotBeAdopted, testAccKeyAddress))
+			tfcli.RequireDetail(t, plan, "error", summaryPendingKeyCannotBeAdopted, pending.KeyTag, tc.mismatch)
+			if code := tfcli.Snippet(t, plan, summaryPendingKeyCannotBeAdopted); !strings.Contains(code, "restore_if_pending") {
 				t.Fatalf("the error points at %q, want the restore_if_pending attribute", code)
 			}
 			requireCLIJournal(t, m, cliCall("GET", ""), cliCall("GET", pending.KeyTag))

@@ -22,7 +22,7 @@ func TestAccKeyResource_deletedOutside(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
-				Config:            testAccKeyResourceConfig_basic(m, "vanishing"),
+				Config:            testAccKeyConfig(m, "vanishing", ""),
 				ConfigStateChecks: []statecheck.StateCheck{newTag.AddStateValue(testAccKeyAddress, tfjsonpath.New("id"))},
 				Check:             testAccCaptureKeyTag(&tag),
 			},
@@ -32,7 +32,7 @@ func TestAccKeyResource_deletedOutside(t *testing.T) {
 					mustMock(t, m.DeleteKey(tag))
 					m.ResetJournal()
 				},
-				Config:            testAccKeyResourceConfig_basic(m, "vanishing"),
+				Config:            testAccKeyConfig(m, "vanishing", ""),
 				ConfigPlanChecks:  expectKeyAction(plancheck.ResourceActionCreate),
 				ConfigStateChecks: []statecheck.StateCheck{newTag.AddStateValue(testAccKeyAddress, tfjsonpath.New("id"))},
 				Check: resource.ComposeAggregateTestCheckFunc(
@@ -53,7 +53,7 @@ func TestAccKeyResource_deletionRequestedOutside(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
-				Config: testAccKeyResourceConfig_basic(m, "revoked"),
+				Config: testAccKeyConfig(m, "revoked", ""),
 				Check:  testAccCaptureKeyTag(&tag),
 			},
 			{
@@ -71,7 +71,7 @@ func TestAccKeyResource_deletionRequestedOutside(t *testing.T) {
 			},
 			{
 				PreConfig:        m.ResetJournal,
-				Config:           testAccKeyResourceConfig_basic(m, "revoked"),
+				Config:           testAccKeyConfig(m, "revoked", ""),
 				ConfigPlanChecks: expectKeyAction(plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{
 					expectKeyValue("status", knownvalue.StringExact("ENABLE")),
@@ -89,7 +89,7 @@ func TestAccKeyResource_deletionRequestedOutside(t *testing.T) {
 func TestAccKeyResource_deletionRequestedOutsideStaysDisabled(t *testing.T) {
 	m := testAccMock(t)
 	var tag string
-	config := testAccKeyResourceConfig_settings(m, "revoked-off", "", 0, false)
+	config := testAccKeyConfig(m, "revoked-off", keySettings("", 0, false))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
@@ -114,10 +114,10 @@ func TestAccKeyResource_disabledOutside(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
-			{Config: testAccKeyResourceConfig_basic(m, "drifting"), Check: testAccCaptureKeyTag(&tag)},
+			{Config: testAccKeyConfig(m, "drifting", ""), Check: testAccCaptureKeyTag(&tag)},
 			{
 				PreConfig:         func() { mustMock(t, m.DisableKey(tag)); m.ResetJournal() },
-				Config:            testAccKeyResourceConfig_basic(m, "drifting"),
+				Config:            testAccKeyConfig(m, "drifting", ""),
 				ConfigPlanChecks:  expectKeyAction(plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{expectKeyValue("status", knownvalue.StringExact("ENABLE"))},
 				Check:             testAccCheckApplyCalls(m, "POST /keys/{tag}/enable"),
@@ -132,10 +132,10 @@ func TestAccKeyResource_renamedOutside(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
-			{Config: testAccKeyResourceConfig_basic(m, "original"), Check: testAccCaptureKeyTag(&tag)},
+			{Config: testAccKeyConfig(m, "original", ""), Check: testAccCaptureKeyTag(&tag)},
 			{
 				PreConfig:         func() { mustMock(t, m.RenameKey(tag, "console-name")); m.ResetJournal() },
-				Config:            testAccKeyResourceConfig_basic(m, "original"),
+				Config:            testAccKeyConfig(m, "original", ""),
 				ConfigPlanChecks:  expectKeyAction(plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{expectKeyValue("name", knownvalue.StringExact("original"))},
 				Check:             testAccCheckApplyCalls(m, "PUT /keys/{tag}/name"),
@@ -150,10 +150,10 @@ func TestAccKeyResource_noDrift(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
-			{Config: testAccKeyResourceConfig_settings(m, "steady", "memo", 30, false)},
+			{Config: testAccKeyConfig(m, "steady", keySettings("memo", 30, false))},
 			{
 				PreConfig:        m.ResetJournal,
-				Config:           testAccKeyResourceConfig_settings(m, "steady", "memo", 30, false),
+				Config:           testAccKeyConfig(m, "steady", keySettings("memo", 30, false)),
 				ConfigPlanChecks: expectKeyAction(plancheck.ResourceActionNoop),
 				Check:            testAccCheckApplyCalls(m),
 			},
@@ -166,7 +166,7 @@ func TestAccKeyResource_noDrift(t *testing.T) {
 func TestAccKeyResource_deletedOutsideWarning(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SetConfig(testCLIKeyConfig(m, ""))
+	wd.SetConfig(testAccKeyConfig(m, "cli-key", ""))
 	wd.Apply().RequireSuccess(t)
 	tag := m.Keys()[0].KeyTag
 	mustMock(t, m.RequestDeletion(tag))
@@ -178,8 +178,8 @@ func TestAccKeyResource_deletedOutsideWarning(t *testing.T) {
 		t.Fatalf("want exactly one diagnostic, got %v", plan.Diagnostics)
 	}
 	warning := plan.Diagnostics[0]
-	if warning.Severity != "warning" || warning.Summary != "Key deleted outside Terraform" || warning.Address != testCLIKeyAddress {
-		t.Errorf("got %v, want warning %q at %q", warning, "Key deleted outside Terraform", testCLIKeyAddress)
+	if warning.Severity != "warning" || warning.Summary != "Key deleted outside Terraform" || warning.Address != testAccKeyAddress {
+		t.Errorf("got %v, want warning %q at %q", warning, "Key deleted outside Terraform", testAccKeyAddress)
 	}
 	if !strings.Contains(warning.Detail, `"cli-key"`) || !strings.Contains(warning.Detail, tag) {
 		t.Errorf("the warning does not name the key and its tag: %s", warning.Detail)

@@ -8,9 +8,11 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // Every path that replaces a key, with and without -refresh=false, with and without a rename in
@@ -88,7 +90,7 @@ func (c replacementCase) config(m *kmsmock.Server, second bool) string {
 		lines = append(lines, "  lifecycle {\n"+strings.Join(lifecycle, "\n")+"\n  }")
 	}
 	return config + fmt.Sprintf(`
-resource "ncloudkms_key" "this" {
+resource "ncloudkms_key" "test" {
   name = %q
   type = %q
 %s
@@ -98,8 +100,8 @@ resource "ncloudkms_key" "this" {
 
 // outcome is what a case must do.
 type outcome struct {
-	planDiags []cliDiag // the plan's diagnostics; an error among them fails the plan
-	applyErr  string    // when the plan succeeds: the summary of the apply's error, "" for success
+	planDiags []tfcli.Diag // the plan's diagnostics; an error among them fails the plan
+	applyErr  string       // when the plan succeeds: the summary of the apply's error, "" for success
 }
 
 // expected derives a case's outcome from the rules of the resource docs.
@@ -113,16 +115,16 @@ func (c replacementCase) expected() outcome {
 	case !recognised:
 		return outcome{applyErr: summaryKeyRemovalNotAnnounced}
 	case c.policy == protectedPolicy:
-		return outcome{planDiags: []cliDiag{cliError(summaryKeyDeletionProtected, cliKeyAddress)}}
+		return outcome{planDiags: []tfcli.Diag{tfcli.Error(summaryKeyDeletionProtected, testAccKeyAddress)}}
 	}
-	var diags []cliDiag
+	var diags []tfcli.Diag
 	if c.path == replacedByRequest || c.path == replacedByTrigger {
-		diags = append(diags, cliError(summaryKeyReplacementOnRequestRefused, cliKeyAddress))
+		diags = append(diags, tfcli.Error(summaryKeyReplacementOnRequestRefused, testAccKeyAddress))
 	} else {
-		diags = append(diags, cliWarning(warning, cliKeyAddress))
+		diags = append(diags, tfcli.Warning(warning, testAccKeyAddress))
 	}
 	if !c.rename && clash != "" {
-		diags = append(diags, cliError(clash, cliKeyAddress))
+		diags = append(diags, tfcli.Error(clash, testAccKeyAddress))
 	}
 	return outcome{planDiags: diags}
 }
@@ -149,7 +151,7 @@ func replacementNameClash(policy string) string {
 }
 
 func (o outcome) planFails() bool {
-	return slices.ContainsFunc(o.planDiags, func(d cliDiag) bool { return d.Severity == "error" })
+	return slices.ContainsFunc(o.planDiags, func(d tfcli.Diag) bool { return d.Severity == "error" })
 }
 
 func TestAccKeyResource_forcedReplacement(t *testing.T) {
@@ -178,32 +180,32 @@ func runReplacementCases(t *testing.T, cases []replacementCase, run func(*testin
 
 // setUpReplacement creates the case's key (a create that stops part-way for a tainted create) and
 // taints it for the taint path; it returns the key's tag and the mock's record of it.
-func setUpReplacement(t *testing.T, wd *tfWorkdir, m *kmsmock.Server, c replacementCase) (string, kmsmock.Key) {
+func setUpReplacement(t *testing.T, wd *tfcli.Workdir, m *kmsmock.Server, c replacementCase) (string, kmsmock.Key) {
 	t.Helper()
 	wd.SetConfig(c.config(m, false))
 	if c.path == replacedAfterFailure {
 		m.InjectFault(kmsmock.Fault{Method: http.MethodPost, PathSuffix: "/disable", Status: http.StatusForbidden})
 		created := wd.Apply()
 		created.RequireFailure(t)
-		requireCLIDetail(t, created, "error", "Key disable failed", "marked tainted", "deletion_policy")
+		tfcli.RequireDetail(t, created, "error", "Key disable failed", "marked tainted", "deletion_policy")
 	} else {
 		wd.Apply().RequireSuccess(t)
 	}
-	tag := cliStateKeyTag(t, wd, cliKeyAddress)
+	tag := cliStateKeyTag(t, wd, testAccKeyAddress)
 	key, _ := m.Key(tag)
 	if c.path == replacedByTaint {
-		if res := wd.Taint(cliKeyAddress); res.Failed() {
+		if res := wd.Taint(testAccKeyAddress); res.Failed() {
 			t.Fatalf("terraform taint failed:\n%s\n%s", res.Stdout, res.Stderr)
 		}
 	}
 	return tag, key
 }
 
-// planOptions saves the plan to tfplan, with the case's refresh and, on the -replace path, -replace.
+// planOptions are the case's refresh and, on the -replace path, -replace.
 func (c replacementCase) planOptions() []tfexec.PlanOption {
-	options := []tfexec.PlanOption{tfexec.Out("tfplan"), tfexec.Refresh(c.refresh)}
+	options := []tfexec.PlanOption{tfexec.Refresh(c.refresh)}
 	if c.path == replacedByRequest {
-		options = append(options, tfexec.Replace(cliKeyAddress))
+		options = append(options, tfexec.Replace(testAccKeyAddress))
 	}
 	return options
 }
@@ -217,34 +219,32 @@ func testAccForcedReplacement(t *testing.T, c replacementCase) {
 	m.ResetJournal()
 	want := c.expected()
 	plan := wd.Plan(c.planOptions()...)
-	requireCLIDiagnostics(t, plan, want.planDiags...)
+	tfcli.RequireDiagnostics(t, plan, want.planDiags...)
 	if want.planFails() {
 		plan.RequireFailure(t)
 		requireNothingChanged(t, m, oldKey)
 		return
 	}
 	plan.RequireSuccess(t)
-	if got := plannedAction(t, plan, cliKeyAddress); got != "replace" {
-		t.Fatalf("planned action for %s: %q, want replace", cliKeyAddress, got)
-	}
+	plan.CheckPlan(t, plancheck.ExpectResourceAction(testAccKeyAddress, plancheck.ResourceActionReplace))
 	for _, d := range plan.Diagnostics {
 		if !strings.Contains(d.Detail, oldTag) || !strings.Contains(d.Detail, `"fr-key"`) {
 			t.Errorf("%s does not name the key (name and tag %s):\n%s", d, oldTag, d.Detail)
 		}
 	}
 
-	apply := wd.Apply(tfexec.DirOrPlan("tfplan"))
+	apply := wd.Apply(tfexec.DirOrPlan(plan.PlanFile(t)))
 	if want.applyErr != "" {
 		// No plan announced the removal: the gate of the guide blocks the plan, and the apply
 		// removes nothing (Delete refuses before any call, and the create does not start).
 		apply.RequireFailure(t)
-		requireCLIDiagnostics(t, apply, cliError(want.applyErr, cliNoAddress))
+		tfcli.RequireDiagnostics(t, apply, tfcli.Error(want.applyErr, cliNoAddress))
 		requireGateBlocks(t, plan)
 		requireNothingChanged(t, m, oldKey)
 		return
 	}
 	apply.RequireSuccess(t)
-	newTag := cliStateKeyTag(t, wd, cliKeyAddress)
+	newTag := cliStateKeyTag(t, wd, testAccKeyAddress)
 	calls := []string{cliCall("POST", oldTag, "request-deletion"), cliCall("DELETE", oldTag), cliCall("POST", "")}
 	switch c.policy {
 	case deletionPolicySchedule:
@@ -266,10 +266,10 @@ func testAccForcedReplacement(t *testing.T, c replacementCase) {
 
 // requireGateBlocks runs the gating guide's command on the output of a plan that replaces the key
 // without a diagnostic, and requires it to block, naming the resource.
-func requireGateBlocks(t *testing.T, plan tfResult) {
+func requireGateBlocks(t *testing.T, plan tfcli.Result) {
 	t.Helper()
 	run := runGate(t, gateScript(t), plan.Stdout, false)
-	if want := "BLOCKED: " + cliKeyAddress + " is replaced"; run.ExitCode != 1 || !strings.Contains(run.Output, want) {
+	if want := "BLOCKED: " + testAccKeyAddress + " is replaced"; run.ExitCode != 1 || !strings.Contains(run.Output, want) {
 		t.Fatalf("the guide's gate must block with %q a plan that replaces a key without announcing it (exit %d):\n%s",
 			want, run.ExitCode, run.Output)
 	}
@@ -281,15 +281,15 @@ func TestAccKeyResource_forcedReplacementNotClaimedByAnotherResource(t *testing.
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "fr-shared", ""))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "fr-shared", ""))
 	existing, _ := m.Key(tag)
-	wd.SetConfig(cliKeyConfig(m, "fr-shared", "") + cliKeyBlock("other", "fr-shared", ""))
+	wd.SetConfig(testAccKeyConfig(m, "fr-shared", "") + testAccKeyBlock("other", "fr-shared", ""))
 	for _, refresh := range []bool{true, false} {
 		plan := wd.Plan(tfexec.Refresh(refresh))
 		plan.RequireFailure(t)
 		clash := plan.Find("error", summaryKeyNameInUse)
-		if clash == nil || (clash.Address != cliKeyAddress && clash.Address != "ncloudkms_key.other") {
-			t.Fatalf("plan -refresh=%t: want the error %q on one of the two resources:\n%s", refresh, summaryKeyNameInUse, plan.describe())
+		if clash == nil || (clash.Address != testAccKeyAddress && clash.Address != "ncloudkms_key.other") {
+			t.Fatalf("plan -refresh=%t: want the error %q on one of the two resources:\n%s", refresh, summaryKeyNameInUse, plan.Describe())
 		}
 		if !strings.Contains(clash.Detail, tag) {
 			t.Errorf("plan -refresh=%t: the error does not name key %s:\n%s", refresh, tag, clash.Detail)

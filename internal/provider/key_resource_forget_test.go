@@ -6,8 +6,11 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // lifecycle { destroy = false } (DESIGN.md "Forget instead of destroy"): Terraform forgets the key
@@ -17,7 +20,7 @@ import (
 // new key's name fails before any call that changes anything, naming the key and how to import it.
 
 // forgetWorkdir is a mock and a working directory on a CLI that has lifecycle { destroy = false }.
-func forgetWorkdir(t *testing.T) (*kmsmock.Server, *tfWorkdir) {
+func forgetWorkdir(t *testing.T) (*kmsmock.Server, *tfcli.Workdir) {
 	t.Helper()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
@@ -27,7 +30,7 @@ func forgetWorkdir(t *testing.T) (*kmsmock.Server, *tfWorkdir) {
 
 // forgetConfig is one key named name with deletion_policy and lifecycle { destroy = false }.
 func forgetConfig(m *kmsmock.Server, name, policy string) string {
-	return cliKeyConfig(m, name, "  deletion_policy = \""+policy+"\"\n  lifecycle {\n    destroy = false\n  }")
+	return testAccKeyConfig(m, name, "  deletion_policy = \""+policy+"\"\n  lifecycle {\n    destroy = false\n  }")
 }
 
 // TestAccKeyResource_destroyFalseDestroy: terraform destroy of a key with destroy = false forgets
@@ -44,10 +47,8 @@ func TestAccKeyResource_destroyFalseDestroy(t *testing.T) {
 			m.ResetJournal()
 			plan := wd.Plan(tfexec.Destroy(true), tfexec.Refresh(refresh))
 			plan.RequireSuccess(t)
-			if got := plannedAction(t, plan, cliKeyAddress); got != "remove" {
-				t.Fatalf("planned action for %s: %q, want remove (forget)", cliKeyAddress, got)
-			}
-			requireCLIDiagnostics(t, plan, forgetPlanDiagnostics(wd)...)
+			plan.CheckPlan(t, tfcli.ExpectActions(testAccKeyAddress, tfjson.Actions{tfjson.ActionForget}))
+			tfcli.RequireDiagnostics(t, plan, forgetPlanDiagnostics(wd)...)
 			wantReads := []string{cliCall("GET", tag)}
 			if !refresh {
 				wantReads = nil
@@ -56,40 +57,28 @@ func TestAccKeyResource_destroyFalseDestroy(t *testing.T) {
 
 			m.ResetJournal()
 			destroy := wd.Destroy(tfexec.Refresh(refresh))
-			if wd.cli.IsOpenTofu() {
+			if wd.CLI().IsOpenTofu() {
 				// OpenTofu fails a destroy that forgot objects unless -suppress-forget-errors is given.
 				destroy.RequireFailure(t)
-				requireCLIDiagnostics(t, destroy, cliError("Destroy was successful but left behind forgotten instances", cliNoAddress))
+				tfcli.RequireDiagnostics(t, destroy, tfcli.Error("Destroy was successful but left behind forgotten instances", cliNoAddress))
 			} else {
 				destroy.RequireSuccess(t)
-				requireCLIDiagnostics(t, destroy, forgetPlanDiagnostics(wd)...)
+				tfcli.RequireDiagnostics(t, destroy, forgetPlanDiagnostics(wd)...)
 			}
 			requireCLIJournal(t, m, wantReads...)
 			requireNothingChanged(t, m, before)
-			if resources := wd.StateResources(); len(resources) != 0 {
-				t.Fatalf("state after the destroy holds %d resources, want none", len(resources))
-			}
+			wd.CheckState(t, tfcli.ExpectNoResources())
 		})
 	}
 }
 
 // forgetPlanDiagnostics is what the CLI itself says of a plan that forgets an object: Terraform warns,
 // OpenTofu says nothing. The provider adds nothing: Terraform does not call it.
-func forgetPlanDiagnostics(wd *tfWorkdir) []cliDiag {
+func forgetPlanDiagnostics(wd *tfcli.Workdir) []tfcli.Diag {
 	if wd.CLI().IsOpenTofu() {
 		return nil
 	}
-	return []cliDiag{cliWarning("Some objects will no longer be managed by Terraform", cliNoAddress)}
-}
-
-// forgetThenCreateAction is how the CLI's plan -json names a replacement that forgets the old object.
-// OpenTofu 1.12 prints "noop": its ParseChangeAction (internal/command/jsonentities/change.go) has no
-// case for ForgetThenCreate. The provider's warnings are the only sign of the replacement there.
-func forgetThenCreateAction(wd *tfWorkdir) string {
-	if wd.CLI().IsOpenTofu() {
-		return "noop"
-	}
-	return "replace"
+	return []tfcli.Diag{tfcli.Warning("Some objects will no longer be managed by Terraform", cliNoAddress)}
 }
 
 // TestAccKeyResource_forcedReplacementForgotten: every path to a replacement, under lifecycle
@@ -127,10 +116,10 @@ func testAccForcedReplacementForgotten(t *testing.T, c replacementCase) {
 		want.planDiags = append(want.planDiags, forgetPlanDiagnostics(wd)...)
 	}
 	plan := wd.Plan(c.planOptions()...)
-	requireCLIDiagnostics(t, plan, want.planDiags...)
+	tfcli.RequireDiagnostics(t, plan, want.planDiags...)
 	for _, d := range plan.Diagnostics {
 		if d.Summary == summaryKeyWillBeDeleted || d.Summary == summaryKeyWillBeScheduled || d.Summary == summaryKeyReplacementOnRequestRefused {
-			requireCLIDetail(t, plan, string(d.Severity), d.Summary, "lifecycle { destroy = false }", "only forgets key", oldTag)
+			tfcli.RequireDetail(t, plan, string(d.Severity), d.Summary, "lifecycle { destroy = false }", "only forgets key", oldTag)
 			if sameName := strings.Contains(d.Detail, "same name"); sameName == c.rename {
 				t.Errorf("%s: the note on the shared name must appear exactly when the name stays (rename = %t):\n%s", d.Summary, c.rename, d.Detail)
 			}
@@ -142,39 +131,35 @@ func testAccForcedReplacementForgotten(t *testing.T, c replacementCase) {
 		return
 	}
 	plan.RequireSuccess(t)
-	if got, want := plannedAction(t, plan, cliKeyAddress), forgetThenCreateAction(wd); got != want {
-		t.Fatalf("planned action for %s: %q, want %q", cliKeyAddress, got, want)
-	}
+	plan.CheckPlan(t, tfcli.ExpectActions(testAccKeyAddress, tfjson.Actions{tfjson.ActionForget, tfjson.ActionCreate}))
 
-	apply := wd.Apply(tfexec.DirOrPlan("tfplan"))
+	apply := wd.Apply(tfexec.DirOrPlan(plan.PlanFile(t)))
 	if !c.rename {
 		// The forgotten key holds the name: the create fails before any call that changes anything,
 		// naming the key and the import that brings it back, and the state no longer holds it.
 		apply.RequireFailure(t)
 		if apply.Find("error", summaryReplacedKeyHoldsName) == nil || len(apply.WithSeverity("error")) != 1 {
-			t.Fatalf("apply: want the one error %q:\n%s", summaryReplacedKeyHoldsName, apply.describe())
+			t.Fatalf("apply: want the one error %q:\n%s", summaryReplacedKeyHoldsName, apply.Describe())
 		}
-		requireCLIDetail(t, apply, "error", summaryReplacedKeyHoldsName, `"fr-key"`, oldTag,
+		tfcli.RequireDetail(t, apply, "error", summaryReplacedKeyHoldsName, `"fr-key"`, oldTag,
 			"destroy = false", "terraform import <address> "+oldTag)
-		if got := apply.Find("error", summaryReplacedKeyHoldsName).Address; got != cliKeyAddress {
-			t.Errorf("the error is on %q, want %q", got, cliKeyAddress)
+		if got := apply.Find("error", summaryReplacedKeyHoldsName).Address; got != testAccKeyAddress {
+			t.Errorf("the error is on %q, want %q", got, testAccKeyAddress)
 		}
 		requireNoMutatingCalls(t, m)
 		requireNothingChanged(t, m, oldKey)
-		if resources := wd.StateResources(); len(resources) != 0 {
-			t.Fatalf("state after the failed apply holds %d resources, want none (Terraform forgot the key)", len(resources))
-		}
+		wd.CheckState(t, tfcli.ExpectNoResources()) // Terraform forgot the key
 		// The command the error gives brings the key back.
-		if res := wd.Import(cliKeyAddress, oldTag); res.Failed() {
+		if res := wd.Import(testAccKeyAddress, oldTag); res.Failed() {
 			t.Fatalf("terraform import failed:\n%s\n%s", res.Stdout, res.Stderr)
 		}
-		if got := cliStateKeyTag(t, wd, cliKeyAddress); got != oldTag {
+		if got := cliStateKeyTag(t, wd, testAccKeyAddress); got != oldTag {
 			t.Fatalf("imported key %s, want %s", got, oldTag)
 		}
 		return
 	}
 	apply.RequireSuccess(t)
-	newTag := cliStateKeyTag(t, wd, cliKeyAddress)
+	newTag := cliStateKeyTag(t, wd, testAccKeyAddress)
 	calls := []string{cliCall("POST", "")}
 	if c.path == replacedAfterFailure {
 		calls = append(calls, cliCall("POST", newTag, "disable"))
@@ -197,9 +182,9 @@ func TestAccKeyResource_destroyFalseReplacementInOneApply(t *testing.T) {
 	apply := wd.Apply()
 	apply.RequireFailure(t)
 	if len(apply.WithSeverity("error")) != 1 || apply.Find("error", summaryReplacedKeyHoldsName) == nil {
-		t.Fatalf("apply: want the one error %q:\n%s", summaryReplacedKeyHoldsName, apply.describe())
+		t.Fatalf("apply: want the one error %q:\n%s", summaryReplacedKeyHoldsName, apply.Describe())
 	}
-	requireCLIDetail(t, apply, "error", summaryReplacedKeyHoldsName, oldTag, "terraform import <address> "+oldTag)
+	tfcli.RequireDetail(t, apply, "error", summaryReplacedKeyHoldsName, oldTag, "terraform import <address> "+oldTag)
 	requireNothingChanged(t, m, oldKey)
 }
 
@@ -217,21 +202,17 @@ func TestAccKeyResource_destroyFalseRemoval(t *testing.T) {
 	plan := wd.Plan(tfexec.Refresh(false))
 	plan.RequireSuccess(t)
 	if wd.CLI().IsOpenTofu() {
-		if got := plannedAction(t, plan, cliKeyAddress); got != "remove" {
-			t.Fatalf("planned action for %s: %q, want remove (forget)", cliKeyAddress, got)
-		}
-		requireCLIDiagnostics(t, plan, cliWarning("Resource will be removed from the state", cliNoAddress))
+		plan.CheckPlan(t, tfcli.ExpectActions(testAccKeyAddress, tfjson.Actions{tfjson.ActionForget}))
+		tfcli.RequireDiagnostics(t, plan, tfcli.Warning("Resource will be removed from the state", cliNoAddress))
 		requireCLIJournal(t, m)
 		wd.Apply().RequireSuccess(t)
 		requireNothingChanged(t, m, before)
 		return
 	}
-	if got := plannedAction(t, plan, cliKeyAddress); got != "delete" {
-		t.Fatalf("planned action for %s: %q, want delete", cliKeyAddress, got)
-	}
+	plan.CheckPlan(t, plancheck.ExpectResourceAction(testAccKeyAddress, plancheck.ResourceActionDestroy))
 	// A removed resource has no configuration, so Terraform prints the warning without an address.
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, cliNoAddress))
-	requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted, tag, "the resource is being destroyed")
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyWillBeDeleted, cliNoAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyWillBeDeleted, tag, "the resource is being destroyed")
 	wd.Apply().RequireSuccess(t)
 	cliRequireMockGone(t, m, tag)
 }
@@ -243,23 +224,23 @@ func TestAccKeyTokenGenerator_destroyFalseNewKeyTag(t *testing.T) {
 	t.Parallel()
 	m, wd := forgetWorkdir(t)
 	config := func(key string) string {
-		return testAccProviderConfig(m) + cliKeyBlock("this", "gen-key", "") + cliKeyBlock("other", "gen-other", "") +
+		return testAccProviderConfig(m) + testAccKeyBlock("test", "gen-key", "") + testAccKeyBlock("other", "gen-other", "") +
 			generatorBlock("this", key, "  lifecycle {\n    destroy = false\n  }")
 	}
-	wd.SetConfig(config("ncloudkms_key.this.key_tag"))
+	wd.SetConfig(config("ncloudkms_key.test.key_tag"))
 	wd.Apply().RequireSuccess(t)
-	tag, otherTag := cliStateKeyTag(t, wd, cliKeyAddress), cliStateKeyTag(t, wd, "ncloudkms_key.other")
+	tag, otherTag := cliStateKeyTag(t, wd, testAccKeyAddress), cliStateKeyTag(t, wd, "ncloudkms_key.other")
 	set := issueTokenSet(t, m, tag)
 
 	wd.SetConfig(config("ncloudkms_key.other.key_tag"))
 	m.ResetJournal()
-	plan := wd.Plan(tfexec.Out("tfplan"))
+	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, append([]cliDiag{cliWarning(summaryKeyTokensWillBeRevoked, cliGeneratorAddress)},
+	tfcli.RequireDiagnostics(t, plan, append([]tfcli.Diag{tfcli.Warning(summaryKeyTokensWillBeRevoked, cliGeneratorAddress)},
 		forgetPlanDiagnostics(wd)...)...)
-	requireCLIDetail(t, plan, "warning", summaryKeyTokensWillBeRevoked, tag, "lifecycle { destroy = false }",
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyTokensWillBeRevoked, tag, "lifecycle { destroy = false }",
 		"only forgets the generator", "tokens keep working")
-	wd.Apply(tfexec.DirOrPlan("tfplan")).RequireSuccess(t)
+	wd.Apply(tfexec.DirOrPlan(plan.PlanFile(t))).RequireSuccess(t)
 	if got, want := mutatingCalls(m), []string{cliCall("POST", otherTag, "token-generator")}; !slices.Equal(got, want) {
 		t.Fatalf("mutating calls of the apply:\n  got  %q\n  want %q (the old generator is forgotten)", got, want)
 	}

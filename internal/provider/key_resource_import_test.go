@@ -18,7 +18,7 @@ import (
 
 func TestAccKeyResource_importByTag(t *testing.T) {
 	m := testAccMock(t)
-	config := testAccKeyResourceConfig_settings(m, "imported", "memo", 30, false)
+	config := testAccKeyConfig(m, "imported", keySettings("memo", 30, false))
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
@@ -43,7 +43,7 @@ func TestAccKeyResource_importByName(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
-			{Config: testAccKeyResourceConfig_basic(m, "By-Name")},
+			{Config: testAccKeyConfig(m, "By-Name", "")},
 			// Names compare case-insensitively, as NCloud compares them.
 			{ResourceName: testAccKeyAddress, ImportState: true, ImportStateVerify: true, ImportStateId: "name/by-name"},
 		},
@@ -58,7 +58,7 @@ func TestAccKeyResource_importBlock(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		TerraformVersionChecks:   cliFeatureChecks(featureImportBlocks),
 		Steps: []resource.TestStep{
-			{Config: testAccKeyResourceConfig_basic(m, "block-import")},
+			{Config: testAccKeyConfig(m, "block-import", "")},
 			{ResourceName: testAccKeyAddress, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
 			{
 				ResourceName:    testAccKeyAddress,
@@ -76,7 +76,7 @@ func TestAccKeyResource_importPendingDeletion(t *testing.T) {
 	m := testAccMock(t)
 	key := testAccMockKey(t, m, kmsmock.KeySpec{Name: "pending", Type: "AES256"})
 	mustMock(t, m.RequestDeletion(key.KeyTag))
-	config := testAccKeyResourceConfig_basic(m, "pending")
+	config := testAccKeyConfig(m, "pending", "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
@@ -115,7 +115,7 @@ func TestAccKeyResource_importPendingDeletion(t *testing.T) {
 
 func TestAccKeyResource_importInvalidID(t *testing.T) {
 	m := testAccMock(t)
-	config := testAccKeyResourceConfig_basic(m, "unused")
+	config := testAccKeyConfig(m, "unused", "")
 	importStep := func(id string, want ...string) resource.TestStep {
 		return resource.TestStep{
 			Config:        config,
@@ -147,7 +147,7 @@ func TestAccKeyResource_identity(t *testing.T) {
 		TerraformVersionChecks:   cliFeatureChecks(featureResourceIdentity),
 		Steps: []resource.TestStep{
 			{
-				Config: testAccKeyResourceConfig_basic(m, "identity"),
+				Config: testAccKeyConfig(m, "identity", ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(testAccKeyAddress, map[string]knownvalue.Check{
 						"key_tag": knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{64}$`)),
@@ -159,7 +159,7 @@ func TestAccKeyResource_identity(t *testing.T) {
 			{
 				// An import block with identity: the plan imports the key and changes nothing.
 				PreConfig: m.ResetJournal,
-				Config:    testAccKeyResourceConfig_basic(m, "identity"),
+				Config:    testAccKeyConfig(m, "identity", ""),
 				Check:     func(*terraform.State) error { requireNoMutatingCalls(t, m); return nil },
 			},
 		},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // The last use of a key in every plan that deletes or schedules it, and the guard
@@ -18,9 +19,9 @@ import (
 
 // newTFWorkdirOnMockClock runs the provider on the mock's model clock, so that "an hour ago" and
 // the guard's window agree with the uses the mock records after AdvanceClock.
-func newTFWorkdirOnMockClock(t *testing.T, m *kmsmock.Server) *tfWorkdir {
+func newTFWorkdirOnMockClock(t *testing.T, m *kmsmock.Server) *tfcli.Workdir {
 	t.Helper()
-	return newTFWorkdirWithProvider(t, testAccProtoV6ProviderFactoriesWith(Options{Now: m.Now})["ncloudkms"])
+	return newTFWorkdirWith(t, Options{Now: m.Now})
 }
 
 func recordUse(t *testing.T, m *kmsmock.Server, tag string, ago time.Duration, ip, action string) kmsmock.Use {
@@ -58,9 +59,9 @@ func TestAccKeyResource_lastUseInDestroyPlan(t *testing.T) {
 	wd := newTFWorkdirOnMockClock(t, m)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
 	wd.SetConfig(testAccProviderConfig(m) +
-		cliKeyBlock("used", "lu-used", "") +
-		cliKeyBlock("unused", "lu-unused", `  deletion_policy = "SCHEDULE"`) +
-		cliKeyBlock("abandoned", "lu-abandoned", `  deletion_policy = "ABANDON"`))
+		testAccKeyBlock("used", "lu-used", "") +
+		testAccKeyBlock("unused", "lu-unused", `  deletion_policy = "SCHEDULE"`) +
+		testAccKeyBlock("abandoned", "lu-abandoned", `  deletion_policy = "ABANDON"`))
 	wd.Apply().RequireSuccess(t)
 	used, unused, abandoned := cliStateKeyTag(t, wd, "ncloudkms_key.used"), cliStateKeyTag(t, wd, "ncloudkms_key.unused"),
 		cliStateKeyTag(t, wd, "ncloudkms_key.abandoned")
@@ -70,8 +71,8 @@ func TestAccKeyResource_lastUseInDestroyPlan(t *testing.T) {
 
 	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyWillBeDeleted, "ncloudkms_key.used"),
-		cliWarning(summaryKeyWillBeScheduled, "ncloudkms_key.unused"), cliWarning(summaryKeyWillBeAbandoned, "ncloudkms_key.abandoned"))
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyWillBeDeleted, "ncloudkms_key.used"),
+		tfcli.Warning(summaryKeyWillBeScheduled, "ncloudkms_key.unused"), tfcli.Warning(summaryKeyWillBeAbandoned, "ncloudkms_key.abandoned"))
 	for _, d := range plan.Diagnostics {
 		t.Logf("%s\n    %s", d, strings.ReplaceAll(d.Detail, "\n", "\n    "))
 	}
@@ -132,7 +133,7 @@ func TestAccKeyResource_lastUseBehindAutomaticRotation(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdirOnMockClock(t, m)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "lu-rotated",
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "lu-rotated",
 		"  rotation_period_days = 1\n  refuse_deletion_if_used_within = \"720h\""))
 	m.AdvanceClock(23 * time.Hour)
 	use := recordUse(t, m, tag, 0, "10.0.0.7", "encrypt")
@@ -144,10 +145,10 @@ func TestAccKeyResource_lastUseBehindAutomaticRotation(t *testing.T) {
 
 	plan := wd.Plan(tfexec.Destroy(true), tfexec.Refresh(false))
 	plan.RequireFailure(t)
-	requireCLIDiagnostics(t, plan, cliError(summaryKeyUsedRecently, cliKeyAddress), cliWarning(summaryKeyWillBeDeleted, cliKeyAddress))
+	tfcli.RequireDiagnostics(t, plan, tfcli.Error(summaryKeyUsedRecently, testAccKeyAddress), tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress))
 	line := lastUseLine(use.At, time.Hour+time.Minute, "10.0.0.7", "encrypt")
-	requireCLIDetail(t, plan, "error", summaryKeyUsedRecently, tag, `refuse_deletion_if_used_within = "720h"`, line)
-	requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted, line)
+	tfcli.RequireDetail(t, plan, "error", summaryKeyUsedRecently, tag, `refuse_deletion_if_used_within = "720h"`, line)
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyWillBeDeleted, line)
 	if got := countCalls(m, "GET", "/keys/"+tag+"/last-use-info"); got != 1 {
 		t.Errorf("%d last-use calls, want 1", got)
 	}
@@ -167,46 +168,46 @@ func TestAccKeyResource_deletionGuard(t *testing.T) {
 		name      string
 		arguments string
 		arrange   func(t *testing.T, m *kmsmock.Server, tag string)
-		diags     []cliDiag
+		diags     []tfcli.Diag
 		detail    string // a fragment of the deletion warning's last line
 	}{
 		{"used within the window", guard,
 			func(t *testing.T, m *kmsmock.Server, tag string) {
 				recordUse(t, m, tag, time.Hour, "10.0.0.7", "decrypt")
 			},
-			[]cliDiag{cliError(summaryKeyUsedRecently, cliKeyAddress), cliWarning(summaryKeyWillBeDeleted, cliKeyAddress)},
+			[]tfcli.Diag{tfcli.Error(summaryKeyUsedRecently, testAccKeyAddress), tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress)},
 			"API request by account 2000001 from 10.0.0.7, action decrypt"},
 		{"used before the window", guard,
 			func(t *testing.T, m *kmsmock.Server, tag string) {
 				recordUse(t, m, tag, 800*time.Hour, "10.0.0.7", "decrypt")
 			},
-			[]cliDiag{cliWarning(summaryKeyWillBeDeleted, cliKeyAddress)}, "(800h0m0s ago)"},
+			[]tfcli.Diag{tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress)}, "(800h0m0s ago)"},
 		{"never used", guard, nil,
-			[]cliDiag{cliWarning(summaryKeyWillBeDeleted, cliKeyAddress)}, "Last use: no use recorded."},
+			[]tfcli.Diag{tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress)}, "Last use: no use recorded."},
 		{"last use unreadable, guarded", guard,
 			func(_ *testing.T, m *kmsmock.Server, _ string) {
 				m.InjectFault(kmsmock.Fault{Method: http.MethodGet, PathSuffix: "/last-use-info", Status: http.StatusInternalServerError})
 			},
-			[]cliDiag{cliError(summaryKeyLastUseUnreadable, cliKeyAddress), cliWarning(summaryKeyWillBeDeleted, cliKeyAddress)},
+			[]tfcli.Diag{tfcli.Error(summaryKeyLastUseUnreadable, testAccKeyAddress), tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress)},
 			"Last use: could not be read"},
 		{"last use unreadable, not guarded", "",
 			func(_ *testing.T, m *kmsmock.Server, _ string) {
 				m.InjectFault(kmsmock.Fault{Method: http.MethodGet, PathSuffix: "/last-use-info", Status: http.StatusInternalServerError})
 			},
-			[]cliDiag{cliWarning(summaryKeyWillBeDeleted, cliKeyAddress)}, "Last use: could not be read"},
+			[]tfcli.Diag{tfcli.Warning(summaryKeyWillBeDeleted, testAccKeyAddress)}, "Last use: could not be read"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			m := testAccMock(t)
 			wd := newTFWorkdirOnMockClock(t, m)
 			wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-			tag := cliApplyKey(t, wd, m, cliProviderConfigNoRetries(m)+cliKeyBlock("this", "lu-guard", tc.arguments))
+			tag := cliApplyKey(t, wd, m, cliProviderConfigNoRetries(m)+testAccKeyBlock("test", "lu-guard", tc.arguments))
 			if tc.arrange != nil {
 				tc.arrange(t, m, tag)
 			}
 			plan := wd.Plan(tfexec.Destroy(true))
-			requireCLIDiagnostics(t, plan, tc.diags...)
-			requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted, tc.detail)
+			tfcli.RequireDiagnostics(t, plan, tc.diags...)
+			tfcli.RequireDetail(t, plan, "warning", summaryKeyWillBeDeleted, tc.detail)
 			requireNoMutatingCalls(t, m)
 			if plan.Failed() {
 				cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
@@ -225,16 +226,16 @@ func TestAccKeyResource_deletionGuardInDelete(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdirOnMockClock(t, m)
 	wd.SkipWithout(featurePlanTimeDeletionDiagnostics)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "lu-late", `  refuse_deletion_if_used_within = "24h"`))
-	plan := wd.Plan(tfexec.Destroy(true), tfexec.Out("tfplan"))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "lu-late", `  refuse_deletion_if_used_within = "24h"`))
+	plan := wd.Plan(tfexec.Destroy(true))
 	plan.RequireSuccess(t)
-	requireCLIDetail(t, plan, "warning", summaryKeyWillBeDeleted, "Last use: no use recorded.")
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyWillBeDeleted, "Last use: no use recorded.")
 
 	recordUse(t, m, tag, 0, "10.0.0.9", "sign")
 	m.ResetJournal()
-	apply := wd.Apply(tfexec.DirOrPlan("tfplan"))
+	apply := wd.Apply(tfexec.DirOrPlan(plan.PlanFile(t)))
 	apply.RequireFailure(t)
-	requireCLIDiagnostics(t, apply, cliError(summaryKeyUsedRecently, cliNoAddress))
+	tfcli.RequireDiagnostics(t, apply, tfcli.Error(summaryKeyUsedRecently, cliNoAddress))
 	requireCLIJournal(t, m, cliCall("GET", tag, "last-use-info"))
 	cliRequireMockStatus(t, m, tag, kmsapi.StatusEnable)
 }

@@ -25,7 +25,7 @@ func TestAccKeyResource_restoreIfPending(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: m.ResetJournal,
-				Config: testAccKeyResourceConfig_withArguments(m, "adoptee", "AES256", `
+				Config: testAccKeyConfig(m, "adoptee", `
   memo               = "old memo"
   restore_if_pending = true
 `),
@@ -57,12 +57,12 @@ func TestAccKeyResource_restoreIfPendingMismatch(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig:   m.ResetJournal,
-				Config:      testAccKeyResourceConfig_withArguments(m, "mismatch", "AES256", "  restore_if_pending = true"),
+				Config:      testAccKeyConfig(m, "mismatch", "  restore_if_pending = true"),
 				ExpectError: errorText("Key pending deletion cannot be adopted", `its type is "RSA2048", not "AES256"`),
 			},
 			{
 				PreConfig: func() { requireNoMutatingCalls(t, m) },
-				Config:    testAccKeyResourceConfig_withArguments(m, "mismatch", "RSA2048", "  restore_if_pending = true"),
+				Config:    testAccKeyConfig(m, "mismatch", keyTypeArgument("RSA2048")+"  restore_if_pending = true"),
 				Check:     testAccCheckMockKeyCount(m, 1),
 			},
 		},
@@ -80,7 +80,7 @@ func TestAccKeyResource_failureAfterCreate(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: append(testAccKeyResourceFailedCreateSteps(t, m, &firstTag),
 			resource.TestStep{
-				Config:      testAccKeyResourceConfig_settings(m, "half-made-2", "", 0, false),
+				Config:      testAccKeyConfig(m, "half-made-2", keySettings("", 0, false)),
 				ExpectError: errorText(summaryKeyRemovalNotAnnounced, "nothing was deleted"),
 			},
 			testAccKeyResourceReplacesFailedCreate(t, m, "half-made", &firstTag),
@@ -107,7 +107,7 @@ func testAccKeyResourceFailedCreateSteps(t *testing.T, m *kmsmock.Server, firstT
 			PreConfig: func() {
 				m.InjectFault(kmsmock.Fault{Method: http.MethodPost, PathSuffix: "/disable", Status: http.StatusForbidden})
 			},
-			Config:      testAccKeyResourceConfig_settings(m, "half-made", "", 0, false),
+			Config:      testAccKeyConfig(m, "half-made", keySettings("", 0, false)),
 			ExpectError: errorText("Key disable failed", "was created but could not be disabled", "marked tainted", "HTTP 403"),
 		},
 		{
@@ -120,7 +120,7 @@ func testAccKeyResourceFailedCreateSteps(t *testing.T, m *kmsmock.Server, firstT
 				*firstTag = keys[0].KeyTag
 				m.ResetJournal()
 			},
-			Config:             testAccKeyResourceConfig_settings(m, "half-made", "", 0, false),
+			Config:             testAccKeyConfig(m, "half-made", keySettings("", 0, false)),
 			PlanOnly:           true,
 			ExpectNonEmptyPlan: true,
 		},
@@ -131,7 +131,7 @@ func testAccKeyResourceFailedCreateSteps(t *testing.T, m *kmsmock.Server, firstT
 func testAccKeyResourceReplacesFailedCreate(t *testing.T, m *kmsmock.Server, name string, firstTag *string) resource.TestStep {
 	return resource.TestStep{
 		PreConfig:        func() { requireNoMutatingCalls(t, m) },
-		Config:           testAccKeyResourceConfig_settings(m, name, "", 0, false),
+		Config:           testAccKeyConfig(m, name, keySettings("", 0, false)),
 		ConfigPlanChecks: expectKeyAction(plancheck.ResourceActionDestroyBeforeCreate),
 		ConfigStateChecks: []statecheck.StateCheck{
 			expectKeyValue("status", knownvalue.StringExact("DISABLE")),

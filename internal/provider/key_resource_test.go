@@ -33,7 +33,7 @@ func TestAccKeyResource_basic(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig:         m.ResetJournal,
-				Config:            testAccKeyResourceConfig_basic(m, "basic-key"),
+				Config:            testAccKeyConfig(m, "basic-key", ""),
 				ConfigPlanChecks:  expectKeyAction(plancheck.ResourceActionCreate),
 				ConfigStateChecks: basicKeyStateChecks("basic-key"),
 				// Default configuration: exactly POST and one GET (listings are the plan-time name check).
@@ -76,7 +76,7 @@ func TestAccKeyResource_allAttributes(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				PreConfig: m.ResetJournal,
-				Config: testAccKeyResourceConfig_withArguments(m, "Full_Key-1", "AES256", `
+				Config: testAccKeyConfig(m, "Full_Key-1", `
   protection_type      = "COMMON_HSM"
   memo                 = "payments data key"
   convergent           = true
@@ -122,10 +122,10 @@ func TestAccKeyResource_stateOnlyUpdate(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
-			{Config: testAccKeyResourceConfig_basic(m, "state-only")},
+			{Config: testAccKeyConfig(m, "state-only", "")},
 			{
 				PreConfig: m.ResetJournal,
-				Config: testAccKeyResourceConfig_withArguments(m, "state-only", "AES256", `
+				Config: testAccKeyConfig(m, "state-only", `
   deletion_policy    = "ABANDON"
   restore_if_pending = true
 `),
@@ -138,7 +138,7 @@ func TestAccKeyResource_stateOnlyUpdate(t *testing.T) {
 			},
 			{
 				// ABANDON is recorded: the final destroy leaves the key in NCloud.
-				Config:  testAccKeyResourceConfig_basic(m, "state-only"),
+				Config:  testAccKeyConfig(m, "state-only", ""),
 				Destroy: true,
 				Check:   testAccCheckMockKeyCount(m, 1),
 			},

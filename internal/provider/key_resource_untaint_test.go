@@ -5,30 +5,22 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
 )
 
-// These tests drive the Terraform CLI directly (tfcli_test.go) for what terraform-plugin-testing
+// These tests drive the Terraform CLI directly (internal/tfcli) for what terraform-plugin-testing
 // cannot do: read warnings, and run terraform untaint.
-
-const testCLIKeyAddress = "ncloudkms_key.this"
-
-func testCLIKeyConfig(m *kmsmock.Server, arguments string) string {
-	return testAccProviderConfig(m) + `
-resource "ncloudkms_key" "this" {
-  name = "cli-key"
-  type = "AES256"
-` + arguments + `
-}
-`
-}
 
 // TestAccKeyResource_failureAfterCreateUntaint: a key whose create stopped part-way can be kept
 // instead of replaced: after terraform untaint, the next apply finishes configuring it.
 func TestAccKeyResource_failureAfterCreateUntaint(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SetConfig(testCLIKeyConfig(m, "  enabled = false"))
+	wd.SetConfig(testAccKeyConfig(m, "cli-key", "  enabled = false"))
 
 	m.InjectFault(kmsmock.Fault{Method: http.MethodPost, PathSuffix: "/disable", Status: http.StatusForbidden})
 	failed := wd.Apply()
@@ -40,12 +32,9 @@ func TestAccKeyResource_failureAfterCreateUntaint(t *testing.T) {
 	if len(keys) != 1 {
 		t.Fatalf("mock holds %d keys after the failed create, want 1", len(keys))
 	}
-	saved := wd.StateResource(testCLIKeyAddress)
-	if saved == nil || saved["id"] != keys[0].KeyTag {
-		t.Fatalf("state holds %v, want the created key %s", saved, keys[0].KeyTag)
-	}
+	wd.CheckState(t, statecheck.ExpectKnownValue(testAccKeyAddress, tfjsonpath.New("id"), knownvalue.StringExact(keys[0].KeyTag)))
 
-	if res := wd.Untaint(testCLIKeyAddress); res.Failed() {
+	if res := wd.Untaint(testAccKeyAddress); res.Failed() {
 		t.Fatalf("terraform untaint failed:\n%s\n%s", res.Stdout, res.Stderr)
 	}
 	m.ResetJournal()

@@ -32,11 +32,11 @@ func TestAccKeyResource_rename(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
 			{
-				Config:            testAccKeyResourceConfig_basic(m, "before"),
+				Config:            testAccKeyConfig(m, "before", ""),
 				ConfigStateChecks: []statecheck.StateCheck{sameTag.AddStateValue(testAccKeyAddress, tfjsonpath.New("id"))},
 			},
 			keyUpdateStep(m, sameTag.AddStateValue(testAccKeyAddress, tfjsonpath.New("id")),
-				testAccKeyResourceConfig_basic(m, "after"),
+				testAccKeyConfig(m, "after", ""),
 				[]string{"PUT /keys/{tag}/name"},
 				expectKeyValue("name", knownvalue.StringExact("after"))),
 		},
@@ -50,11 +50,11 @@ func TestAccKeyResource_memo(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
-			{Config: testAccKeyResourceConfig_basic(m, "memo-key"), ConfigStateChecks: []statecheck.StateCheck{id()}},
-			keyUpdateStep(m, id(), testAccKeyResourceConfig_settings(m, "memo-key", "first memo", 0, true),
+			{Config: testAccKeyConfig(m, "memo-key", ""), ConfigStateChecks: []statecheck.StateCheck{id()}},
+			keyUpdateStep(m, id(), testAccKeyConfig(m, "memo-key", keySettings("first memo", 0, true)),
 				[]string{"PUT /keys/{tag}/memo"}, expectKeyValue("memo", knownvalue.StringExact("first memo"))),
 			// Removing memo from the configuration clears it (default "").
-			keyUpdateStep(m, id(), testAccKeyResourceConfig_basic(m, "memo-key"),
+			keyUpdateStep(m, id(), testAccKeyConfig(m, "memo-key", ""),
 				[]string{"PUT /keys/{tag}/memo"}, expectKeyValue("memo", knownvalue.StringExact(""))),
 		},
 	})
@@ -70,7 +70,7 @@ func TestAccKeyResource_rotation(t *testing.T) {
 			expectKeyValue("next_rotation_at", knownvalue.StringRegexp(rfc3339Regexp)),
 		}
 	}
-	config := func(days int) string { return testAccKeyResourceConfig_settings(m, "rotating", "", days, true) }
+	config := func(days int) string { return testAccKeyConfig(m, "rotating", keySettings("", days, true)) }
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
@@ -95,11 +95,11 @@ func TestAccKeyResource_enabled(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
-			{Config: testAccKeyResourceConfig_basic(m, "toggled"), ConfigStateChecks: []statecheck.StateCheck{id()}},
-			keyUpdateStep(m, id(), testAccKeyResourceConfig_settings(m, "toggled", "", 0, false),
+			{Config: testAccKeyConfig(m, "toggled", ""), ConfigStateChecks: []statecheck.StateCheck{id()}},
+			keyUpdateStep(m, id(), testAccKeyConfig(m, "toggled", keySettings("", 0, false)),
 				[]string{"POST /keys/{tag}/disable"},
 				expectKeyValue("enabled", knownvalue.Bool(false)), expectKeyValue("status", knownvalue.StringExact("DISABLE"))),
-			keyUpdateStep(m, id(), testAccKeyResourceConfig_settings(m, "toggled", "", 0, true),
+			keyUpdateStep(m, id(), testAccKeyConfig(m, "toggled", keySettings("", 0, true)),
 				[]string{"POST /keys/{tag}/enable"},
 				expectKeyValue("enabled", knownvalue.Bool(true)), expectKeyValue("status", knownvalue.StringExact("ENABLE"))),
 		},
@@ -113,7 +113,7 @@ func TestAccKeyResource_enabledAndRotation(t *testing.T) {
 	sameTag := statecheck.CompareValue(compare.ValuesSame())
 	id := func() statecheck.StateCheck { return sameTag.AddStateValue(testAccKeyAddress, tfjsonpath.New("id")) }
 	config := func(days int, enabled bool) string {
-		return testAccKeyResourceConfig_settings(m, "ordered", "", days, enabled)
+		return testAccKeyConfig(m, "ordered", keySettings("", days, enabled))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
@@ -141,11 +141,11 @@ func TestAccKeyResource_updateEverything(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
-			{Config: testAccKeyResourceConfig_settings(m, "every-a", "", 0, false), ConfigStateChecks: []statecheck.StateCheck{id()}},
-			keyUpdateStep(m, id(), testAccKeyResourceConfig_settings(m, "every-b", "memo b", 45, true),
+			{Config: testAccKeyConfig(m, "every-a", keySettings("", 0, false)), ConfigStateChecks: []statecheck.StateCheck{id()}},
+			keyUpdateStep(m, id(), testAccKeyConfig(m, "every-b", keySettings("memo b", 45, true)),
 				[]string{"POST /keys/{tag}/enable", "PUT /keys/{tag}/name", "PUT /keys/{tag}/memo",
 					"POST /keys/{tag}/enable-auto-rotation", "PUT /keys/{tag}/rotation-period"}),
-			keyUpdateStep(m, id(), testAccKeyResourceConfig_settings(m, "every-c", "memo c", 0, false),
+			keyUpdateStep(m, id(), testAccKeyConfig(m, "every-c", keySettings("memo c", 0, false)),
 				[]string{"PUT /keys/{tag}/name", "PUT /keys/{tag}/memo", "POST /keys/{tag}/disable-auto-rotation", "POST /keys/{tag}/disable"}),
 		},
 	})
@@ -158,15 +158,15 @@ func TestAccKeyResource_rotationOnDisabledKey(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
-			{Config: testAccKeyResourceConfig_settings(m, "sleeping", "", 0, false)},
+			{Config: testAccKeyConfig(m, "sleeping", keySettings("", 0, false))},
 			{
 				PreConfig:   m.ResetJournal,
-				Config:      testAccKeyResourceConfig_settings(m, "sleeping", "", 30, false),
+				Config:      testAccKeyConfig(m, "sleeping", keySettings("", 30, false)),
 				ExpectError: errorText("Automatic rotation needs an enabled key", "rotation_period_days = 30", "Set enabled = true"),
 			},
 			{
 				PreConfig: func() { requireNoMutatingCalls(t, m) },
-				Config:    testAccKeyResourceConfig_settings(m, "sleeping", "", 0, false),
+				Config:    testAccKeyConfig(m, "sleeping", keySettings("", 0, false)),
 				PlanOnly:  true,
 			},
 		},

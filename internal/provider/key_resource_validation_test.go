@@ -35,13 +35,13 @@ func TestAccKeyResource_invalidAttributes(t *testing.T) {
 	var steps []resource.TestStep
 	for _, c := range cases {
 		steps = append(steps, resource.TestStep{
-			Config:      testAccKeyResourceConfig_withArguments(m, c.name, c.keyType, "  "+c.arguments),
+			Config:      testAccKeyConfig(m, c.name, keyTypeArgument(c.keyType)+"  "+c.arguments),
 			ExpectError: errorText(c.want...),
 		})
 	}
 	steps = append(steps, resource.TestStep{
 		PreConfig:          func() { requireNoMutatingCalls(t, m) },
-		Config:             testAccKeyResourceConfig_basic(m, "ok-key"),
+		Config:             testAccKeyConfig(m, "ok-key", ""),
 		PlanOnly:           true,
 		ExpectNonEmptyPlan: true,
 	})
@@ -58,7 +58,7 @@ func TestAccKeyResource_replace(t *testing.T) {
 	id := func() statecheck.StateCheck { return newTag.AddStateValue(testAccKeyAddress, tfjsonpath.New("id")) }
 	replaceStep := func(keyType, arguments string, checks ...statecheck.StateCheck) resource.TestStep {
 		return resource.TestStep{
-			Config:            testAccKeyResourceConfig_withArguments(m, "replaced", keyType, arguments),
+			Config:            testAccKeyConfig(m, "replaced", keyTypeArgument(keyType)+arguments),
 			ConfigPlanChecks:  expectKeyAction(plancheck.ResourceActionDestroyBeforeCreate),
 			ConfigStateChecks: append([]statecheck.StateCheck{id()}, checks...),
 			// The old key is deleted (deletion_policy DELETE), so nothing is left behind.
@@ -68,7 +68,7 @@ func TestAccKeyResource_replace(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		Steps: []resource.TestStep{
-			{Config: testAccKeyResourceConfig_basic(m, "replaced"), ConfigStateChecks: []statecheck.StateCheck{id()}},
+			{Config: testAccKeyConfig(m, "replaced", ""), ConfigStateChecks: []statecheck.StateCheck{id()}},
 			replaceStep("AES256", `  convergent = true`, expectKeyValue("convergent", knownvalue.Bool(true))),
 			replaceStep("AES256", "  convergent = true\n  protection_type = \"COMMON_HSM\"",
 				expectKeyValue("protection_type", knownvalue.StringExact("COMMON_HSM"))),

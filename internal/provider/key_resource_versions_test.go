@@ -15,6 +15,7 @@ import (
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsapi"
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // Versions of a key: rotation_triggers, disabled_versions and the ncloudkms_key_versions data source.
@@ -32,7 +33,7 @@ func testAccKeyVersionsConfig(m *kmsmock.Server, trigger, disabled, extra string
 	if extra != "" {
 		lines = append(lines, extra)
 	}
-	return testAccKeyResourceConfig_withArguments(m, "versioned", "AES256", strings.Join(lines, "\n")) + `
+	return testAccKeyConfig(m, "versioned", strings.Join(lines, "\n")) + `
 data "ncloudkms_key_versions" "this" {
   key_tag = ncloudkms_key.test.key_tag
 }
@@ -251,7 +252,7 @@ func TestAccKeyResource_disabledVersionsWarning(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	config := func(trigger, disabled string) string {
-		return cliKeyConfig(m, "ver-warn", fmt.Sprintf("  rotation_triggers = { t = %q }\n  disabled_versions = %s", trigger, disabled))
+		return testAccKeyConfig(m, "ver-warn", fmt.Sprintf("  rotation_triggers = { t = %q }\n  disabled_versions = %s", trigger, disabled))
 	}
 	tag := cliApplyKey(t, wd, m, config("1", "[]"))
 	wd.SetConfig(config("2", "[]"))
@@ -260,8 +261,8 @@ func TestAccKeyResource_disabledVersionsWarning(t *testing.T) {
 	wd.SetConfig(config("2", "[1]"))
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyVersionWillBeDisabled, cliKeyAddress))
-	requireCLIDetail(t, plan, "warning", summaryKeyVersionWillBeDisabled, "version 1 of key", tag, "cannot be decrypted")
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyVersionWillBeDisabled, testAccKeyAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyVersionWillBeDisabled, "version 1 of key", tag, "cannot be decrypted")
 	m.ResetJournal()
 	wd.Apply().RequireSuccess(t)
 	if got := mutatingCalls(m); !slices.Equal(got, []string{cliCall("POST", tag, "versions", "1", "disable")}) {
@@ -278,8 +279,8 @@ func TestAccKeyResource_refreshReadsVersionsOnlyWhenManaged(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SetConfig(testAccProviderConfig(m) + cliKeyBlock("plain", "ver-plain", "") +
-		cliKeyBlock("managed", "ver-managed", "  disabled_versions = []"))
+	wd.SetConfig(testAccProviderConfig(m) + testAccKeyBlock("plain", "ver-plain", "") +
+		testAccKeyBlock("managed", "ver-managed", "  disabled_versions = []"))
 	wd.Apply().RequireSuccess(t)
 	managed := cliStateKeyTag(t, wd, "ncloudkms_key.managed")
 	m.ResetJournal()

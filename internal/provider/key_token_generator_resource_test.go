@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // Tests of ncloudkms_key_token_generator. Every path that revokes its tokens is tested through the
@@ -40,7 +41,7 @@ resource "ncloudkms_key_token_generator" %q {
 
 func TestAccKeyTokenGenerator_basic(t *testing.T) {
 	m := testAccMock(t)
-	config := testAccKeyResourceConfig_basic(m, "gen-basic") + generatorBlock("test", testAccKeyAddress+".key_tag", "")
+	config := testAccKeyConfig(m, "gen-basic", "") + generatorBlock("test", testAccKeyAddress+".key_tag", "")
 	var tag string
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
@@ -97,7 +98,7 @@ func TestAccKeyTokenGenerator_basic(t *testing.T) {
 // identity: Terraform 1.12+, OpenTofu 1.12+).
 func TestAccKeyTokenGenerator_identity(t *testing.T) {
 	m := testAccMock(t)
-	config := testAccKeyResourceConfig_basic(m, "gen-identity") + generatorBlock("test", testAccKeyAddress+".key_tag", "")
+	config := testAccKeyConfig(m, "gen-identity", "") + generatorBlock("test", testAccKeyAddress+".key_tag", "")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories(),
 		TerraformVersionChecks:   cliFeatureChecks(featureResourceIdentity),
@@ -149,8 +150,8 @@ func (c generatorCase) name() string {
 
 // config is the configuration before (second = false) and after the change.
 func (c generatorCase) config(m *kmsmock.Server, second bool) string {
-	config := testAccProviderConfig(m) + cliKeyBlock("this", "gen-key", "") + cliKeyBlock("other", "gen-other", "")
-	key, version, trigger := "ncloudkms_key.this.key_tag", "1", "v1"
+	config := testAccProviderConfig(m) + testAccKeyBlock("test", "gen-key", "") + testAccKeyBlock("other", "gen-other", "")
+	key, version, trigger := "ncloudkms_key.test.key_tag", "1", "v1"
 	if second {
 		switch c.path {
 		case generatorByKeyTag, generatorByTaintAndMove:
@@ -175,7 +176,7 @@ func (c generatorCase) config(m *kmsmock.Server, second bool) string {
 }
 
 // diagnostics are the plan's diagnostics; an error fails the plan.
-func (c generatorCase) diagnostics() []cliDiag {
+func (c generatorCase) diagnostics() []tfcli.Diag {
 	address := cliGeneratorAddress
 	if c.path == generatorByRemoval {
 		address = cliNoAddress
@@ -184,11 +185,11 @@ func (c generatorCase) diagnostics() []cliDiag {
 	case c.path == generatorByTaintAndMove:
 		return nil // the apply refuses instead
 	case c.protected:
-		return []cliDiag{cliError(summaryKeyTokenRevocationProtected, address)}
+		return []tfcli.Diag{tfcli.Error(summaryKeyTokenRevocationProtected, address)}
 	case c.path == generatorByRequest || c.path == generatorByTrigger:
-		return []cliDiag{cliError(summaryKeyTokenGeneratorReplacementRefused, address)}
+		return []tfcli.Diag{tfcli.Error(summaryKeyTokenGeneratorReplacementRefused, address)}
 	}
-	return []cliDiag{cliWarning(summaryKeyTokensWillBeRevoked, address)}
+	return []tfcli.Diag{tfcli.Warning(summaryKeyTokensWillBeRevoked, address)}
 }
 
 // calls are the mutating calls of the apply of the saved plan.
@@ -230,7 +231,7 @@ func testAccGeneratorRevocation(t *testing.T, c generatorCase) {
 	wd := newTFWorkdir(t)
 	wd.SetConfig(c.config(m, false))
 	wd.Apply().RequireSuccess(t)
-	tag, otherTag := cliStateKeyTag(t, wd, cliKeyAddress), cliStateKeyTag(t, wd, "ncloudkms_key.other")
+	tag, otherTag := cliStateKeyTag(t, wd, testAccKeyAddress), cliStateKeyTag(t, wd, "ncloudkms_key.other")
 	set := issueTokenSet(t, m, tag)
 	wd.Apply(tfexec.RefreshOnly(true)).RequireSuccess(t) // the state learns the issued token
 	if c.path == generatorByTaint || c.path == generatorByTaintAndMove {
@@ -240,7 +241,7 @@ func testAccGeneratorRevocation(t *testing.T, c generatorCase) {
 	}
 
 	wd.SetConfig(c.config(m, true))
-	options := []tfexec.PlanOption{tfexec.Out("tfplan"), tfexec.Refresh(c.refresh)}
+	options := []tfexec.PlanOption{tfexec.Refresh(c.refresh)}
 	switch c.path {
 	case generatorByRequest:
 		options = append(options, tfexec.Replace(cliGeneratorAddress))
@@ -251,9 +252,9 @@ func testAccGeneratorRevocation(t *testing.T, c generatorCase) {
 	plan := wd.Plan(options...)
 	want := c.diagnostics()
 	if c.path == generatorByDestroy {
-		requireCLIDiagnostics(t, plan, append([]cliDiag{cliWarning("Resource targeting is in effect", cliNoAddress)}, want...)...)
+		tfcli.RequireDiagnostics(t, plan, append([]tfcli.Diag{tfcli.Warning("Resource targeting is in effect", cliNoAddress)}, want...)...)
 	} else {
-		requireCLIDiagnostics(t, plan, want...)
+		tfcli.RequireDiagnostics(t, plan, want...)
 	}
 	for _, d := range plan.Diagnostics {
 		if !strings.HasPrefix(d.Summary, "Key ") {
@@ -265,7 +266,7 @@ func testAccGeneratorRevocation(t *testing.T, c generatorCase) {
 			}
 		}
 	}
-	if slices.ContainsFunc(want, func(d cliDiag) bool { return d.Severity == "error" }) {
+	if slices.ContainsFunc(want, func(d tfcli.Diag) bool { return d.Severity == "error" }) {
 		plan.RequireFailure(t)
 		requireNoMutatingCalls(t, m)
 		requireTokenAuthorises(t, m, tag, set.AccessToken)
@@ -273,7 +274,7 @@ func testAccGeneratorRevocation(t *testing.T, c generatorCase) {
 	}
 	plan.RequireSuccess(t)
 
-	apply := wd.Apply(tfexec.DirOrPlan("tfplan"))
+	apply := wd.Apply(tfexec.DirOrPlan(plan.PlanFile(t)))
 	if c.path == generatorByTaintAndMove {
 		// No plan announced the removal: Delete refuses before any call, and the gate blocks the plan.
 		apply.RequireFailure(t)
@@ -281,7 +282,7 @@ func testAccGeneratorRevocation(t *testing.T, c generatorCase) {
 		if c.protected {
 			summary = summaryKeyTokenRevocationProtected
 		}
-		requireCLIDiagnostics(t, apply, cliError(summary, cliNoAddress))
+		tfcli.RequireDiagnostics(t, apply, tfcli.Error(summary, cliNoAddress))
 		requireNoMutatingCalls(t, m)
 		requireTokenAuthorises(t, m, tag, set.AccessToken)
 		run := runGate(t, gateScript(t), plan.Stdout, false)
@@ -304,21 +305,22 @@ func TestAccKeyTokenGenerator_regenerationDiagnostics(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	config := func(version string) string {
-		return cliKeyConfig(m, "app-key", "") +
-			generatorBlock("this", "ncloudkms_key.this.key_tag", fmt.Sprintf("  regenerate_triggers = { rotated = %q }", version))
+		return testAccKeyConfig(m, "app-key", "") +
+			generatorBlock("this", "ncloudkms_key.test.key_tag", fmt.Sprintf("  regenerate_triggers = { rotated = %q }", version))
 	}
 	wd.SetConfig(config("2026-01"))
 	wd.Apply().RequireSuccess(t)
-	tag := cliStateKeyTag(t, wd, cliKeyAddress)
-	oldID := wd.StateResource(cliGeneratorAddress)["generator_id"]
+	tag := cliStateKeyTag(t, wd, testAccKeyAddress)
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	wd.CheckState(t, newID.AddStateValue(cliGeneratorAddress, tfjsonpath.New("generator_id")))
 	first, second := issueTokenSet(t, m, tag), issueTokenSet(t, m, tag)
 
 	wd.SetConfig(config("2026-02"))
 	m.ResetJournal()
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyTokensWillBeRevoked, cliGeneratorAddress))
-	requireCLIDetail(t, plan, "warning", summaryKeyTokensWillBeRevoked, `"app-key"`, tag, "2 tokens",
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyTokensWillBeRevoked, cliGeneratorAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyTokensWillBeRevoked, `"app-key"`, tag, "2 tokens",
 		`regenerate_triggers changes from {"rotated":"2026-01"} to {"rotated":"2026-02"}`, "replaced in place",
 		"revert the change to regenerate_triggers")
 	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "token-generator"), cliCall("GET", tag))
@@ -332,10 +334,9 @@ func TestAccKeyTokenGenerator_regenerationDiagnostics(t *testing.T) {
 	// Terraform plans the generator again during the apply, which names the key again.
 	requireCLIJournal(t, m, cliCall("GET", tag), cliCall("GET", tag, "token-generator"), cliCall("GET", tag), cliCall("GET", tag),
 		cliCall("PUT", tag, "token-generator"), cliCall("GET", tag, "token-generator"))
-	state := wd.StateResource(cliGeneratorAddress)
-	if state["generator_id"] == oldID || state["issued_token_count"] != float64(0) {
-		t.Fatalf("after the regeneration: generator_id %v (was %v), issued_token_count %v", state["generator_id"], oldID, state["issued_token_count"])
-	}
+	wd.CheckState(t, // a new generator, with no token issued
+		newID.AddStateValue(cliGeneratorAddress, tfjsonpath.New("generator_id")),
+		statecheck.ExpectKnownValue(cliGeneratorAddress, tfjsonpath.New("issued_token_count"), knownvalue.Int64Exact(0)))
 	requireTokenRefused(t, m, tag, first.AccessToken)
 	requireTokenRefused(t, m, tag, second.AccessToken)
 
@@ -344,7 +345,7 @@ func TestAccKeyTokenGenerator_regenerationDiagnostics(t *testing.T) {
 	m.ResetJournal()
 	apply = wd.Apply()
 	apply.RequireSuccess(t)
-	requireCLIDiagnostics(t, apply)
+	tfcli.RequireDiagnostics(t, apply)
 	requireNoMutatingCalls(t, m)
 }
 
@@ -354,18 +355,16 @@ func TestAccKeyTokenGenerator_deletedOutside(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	wd.SetConfig(cliKeyConfig(m, "gen-gone", "") + generatorBlock("this", "ncloudkms_key.this.key_tag", ""))
+	wd.SetConfig(testAccKeyConfig(m, "gen-gone", "") + generatorBlock("this", "ncloudkms_key.test.key_tag", ""))
 	wd.Apply().RequireSuccess(t)
-	tag := cliStateKeyTag(t, wd, cliKeyAddress)
+	tag := cliStateKeyTag(t, wd, testAccKeyAddress)
 	mustMock(t, m.DeleteTokenGenerator(tag))
 
 	plan := wd.Plan()
 	plan.RequireSuccess(t)
-	requireCLIDiagnostics(t, plan, cliWarning(summaryKeyTokenGeneratorDeletedOutside, cliGeneratorAddress))
-	requireCLIDetail(t, plan, "warning", summaryKeyTokenGeneratorDeletedOutside, `"gen-gone"`, tag, "creates a new generator")
-	if got := plannedAction(t, plan, cliGeneratorAddress); got != "create" {
-		t.Fatalf("planned action %q, want create", got)
-	}
+	tfcli.RequireDiagnostics(t, plan, tfcli.Warning(summaryKeyTokenGeneratorDeletedOutside, cliGeneratorAddress))
+	tfcli.RequireDetail(t, plan, "warning", summaryKeyTokenGeneratorDeletedOutside, `"gen-gone"`, tag, "creates a new generator")
+	plan.CheckPlan(t, plancheck.ExpectResourceAction(cliGeneratorAddress, plancheck.ResourceActionCreate))
 	m.ResetJournal()
 	wd.Apply().RequireSuccess(t)
 	if got, want := mutatingCalls(m), []string{cliCall("POST", tag, "token-generator")}; !slices.Equal(got, want) {
@@ -379,19 +378,19 @@ func TestAccKeyTokenGenerator_keyHasOne(t *testing.T) {
 	t.Parallel()
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
-	tag := cliApplyKey(t, wd, m, cliKeyConfig(m, "gen-taken", ""))
+	tag := cliApplyKey(t, wd, m, testAccKeyConfig(m, "gen-taken", ""))
 	mustMock(t, m.CreateTokenGenerator(tag))
 	before, _ := m.TokenGenerator(tag)
-	wd.SetConfig(cliKeyConfig(m, "gen-taken", "") + generatorBlock("this", "ncloudkms_key.this.key_tag", ""))
+	wd.SetConfig(testAccKeyConfig(m, "gen-taken", "") + generatorBlock("this", "ncloudkms_key.test.key_tag", ""))
 	plan := wd.Plan()
 	plan.RequireFailure(t)
-	requireCLIDiagnostics(t, plan, cliError(summaryKeyTokenGeneratorExists, cliGeneratorAddress))
-	requireCLIDetail(t, plan, "error", summaryKeyTokenGeneratorExists, `"gen-taken"`, "import it", "terraform import <address> "+tag)
+	tfcli.RequireDiagnostics(t, plan, tfcli.Error(summaryKeyTokenGeneratorExists, cliGeneratorAddress))
+	tfcli.RequireDetail(t, plan, "error", summaryKeyTokenGeneratorExists, `"gen-taken"`, "import it", "terraform import <address> "+tag)
 
 	// Imported, it is managed; a second resource for the same key is refused, whichever Terraform plans first.
 	wd.Import(cliGeneratorAddress, tag).RequireSuccess(t)
-	wd.SetConfig(cliKeyConfig(m, "gen-taken", "") + generatorBlock("this", "ncloudkms_key.this.key_tag", "") +
-		generatorBlock("other", "ncloudkms_key.this.key_tag", ""))
+	wd.SetConfig(testAccKeyConfig(m, "gen-taken", "") + generatorBlock("this", "ncloudkms_key.test.key_tag", "") +
+		generatorBlock("other", "ncloudkms_key.test.key_tag", ""))
 	for _, refresh := range []bool{true, false} {
 		m.ResetJournal()
 		plan = wd.Plan(tfexec.Refresh(refresh))
@@ -400,7 +399,7 @@ func TestAccKeyTokenGenerator_keyHasOne(t *testing.T) {
 		exists := plan.Find("error", summaryKeyTokenGeneratorExists)
 		if (claimed == nil || claimed.Address != cliGeneratorAddress) && (exists == nil || exists.Address != "ncloudkms_key_token_generator.other") {
 			t.Fatalf("plan -refresh=%t: want %q on %s or %q on the other resource:\n%s", refresh, summaryKeyTokenGeneratorClaimedTwice,
-				cliGeneratorAddress, summaryKeyTokenGeneratorExists, plan.describe())
+				cliGeneratorAddress, summaryKeyTokenGeneratorExists, plan.Describe())
 		}
 		requireNoMutatingCalls(t, m)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // Tests of the ephemeral resource ncloudkms_key_tokens (Terraform 1.10+). The echo provider of
@@ -26,8 +27,8 @@ import (
 // tokensConfig is a key, its generator (regenerate_triggers = { version = version }) and a token set
 // of it, with extra configuration.
 func tokensConfig(m *kmsmock.Server, keyName, version, tokenArguments, extra string) string {
-	return testAccProviderConfig(m) + cliKeyBlock("this", keyName, "") +
-		generatorBlock("this", "ncloudkms_key.this.key_tag", fmt.Sprintf("  regenerate_triggers = { version = %q }", version)) +
+	return testAccProviderConfig(m) + testAccKeyBlock("test", keyName, "") +
+		generatorBlock("this", "ncloudkms_key.test.key_tag", fmt.Sprintf("  regenerate_triggers = { version = %q }", version)) +
 		fmt.Sprintf(`
 ephemeral "ncloudkms_key_tokens" "this" {
   key_tag = ncloudkms_key_token_generator.this.id
@@ -83,7 +84,7 @@ resource "echo" "before" {}
 			{
 				Config: tokensConfig(m, "tokens-key", "1", "", echo),
 				Check: func(s *terraform.State) error {
-					tag = s.RootModule().Resources[cliKeyAddress].Primary.Attributes["key_tag"]
+					tag = s.RootModule().Resources[testAccKeyAddress].Primary.Attributes["key_tag"]
 					access, _, err := echoedTokens(s, "echo.before")
 					if err != nil {
 						return err
@@ -125,7 +126,7 @@ func TestAccKeyTokens_neverInStateOrPlan(t *testing.T) {
 	wd.SetConfig(tokensConfig(m, "hygiene-key", "1", "", tokensCheck))
 	apply := wd.Apply()
 	apply.RequireSuccess(t)
-	requireCLIDiagnostics(t, apply)
+	tfcli.RequireDiagnostics(t, apply)
 	plan := wd.Plan(tfexec.Out("tfplan"))
 	plan.RequireSuccess(t)
 	shown := wd.ShowPlanFile("tfplan")
@@ -195,14 +196,14 @@ func TestAccKeyTokens_refusedByACL(t *testing.T) {
 	m := testAccMock(t)
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featureEphemeralResources)
-	acl := aclBlock("this", cliKeyAddress, "", "203.0.113.7") // the tests reach the mock from 127.0.0.1
+	acl := aclBlock("this", testAccKeyAddress, "", "203.0.113.7") // the tests reach the mock from 127.0.0.1
 	// The check reads the tokens: OpenTofu opens only an ephemeral resource that something uses.
 	wd.SetConfig(tokensConfig(m, "acl-refused", "1", "  depends_on = [ncloudkms_key_acl.this]", acl+tokensCheck))
 	apply := wd.Apply()
 	apply.RequireFailure(t)
-	requireCLIDiagnostics(t, apply, cliError(summaryKeyTokensNotIssued, "ephemeral.ncloudkms_key_tokens.this"))
-	requireCLIDetail(t, apply, "error", summaryKeyTokensNotIssued, "The key's IP ACL refused this machine's address",
-		"HTTP 403", cliStateKeyTag(t, wd, cliKeyAddress))
+	tfcli.RequireDiagnostics(t, apply, tfcli.Error(summaryKeyTokensNotIssued, "ephemeral.ncloudkms_key_tokens.this"))
+	tfcli.RequireDetail(t, apply, "error", summaryKeyTokensNotIssued, "The key's IP ACL refused this machine's address",
+		"HTTP 403", cliStateKeyTag(t, wd, testAccKeyAddress))
 	if d := apply.Find("error", summaryKeyTokensNotIssued); strings.Contains(d.Detail, "sub account") {
 		t.Errorf("the detail gives the sub-account advice of other 403s:\n%s", d.Detail)
 	}
@@ -210,16 +211,16 @@ func TestAccKeyTokens_refusedByACL(t *testing.T) {
 	// With this machine's address listed, the tokens come. Terraform asks for them while it plans,
 	// before it applies a change of the ACL: the address must be listed by an earlier apply.
 	wd.SetConfig(tokensConfig(m, "acl-refused", "1", "  depends_on = [ncloudkms_key_acl.this]",
-		aclBlock("this", cliKeyAddress, "", "203.0.113.7", "127.0.0.1")+tokensCheck))
+		aclBlock("this", testAccKeyAddress, "", "203.0.113.7", "127.0.0.1")+tokensCheck))
 	// OpenTofu waits for the ACL's change before it opens the ephemeral resource that depends on it;
 	// Terraform opens it first, and is refused.
 	plan := wd.Plan()
 	if wd.CLI().IsOpenTofu() {
 		plan.RequireSuccess(t)
-		requireCLIDiagnostics(t, plan, cliWarning("Check block assertion known after apply", cliNoAddress))
+		tfcli.RequireDiagnostics(t, plan, tfcli.Warning("Check block assertion known after apply", cliNoAddress))
 	} else {
 		plan.RequireFailure(t)
-		requireCLIDiagnostics(t, plan, cliError(summaryKeyTokensNotIssued, "ephemeral.ncloudkms_key_tokens.this"))
+		tfcli.RequireDiagnostics(t, plan, tfcli.Error(summaryKeyTokensNotIssued, "ephemeral.ncloudkms_key_tokens.this"))
 	}
 	wd.Apply(tfexec.Target("ncloudkms_key_acl.this")).RequireSuccess(t)
 	wd.Apply().RequireSuccess(t)
@@ -232,15 +233,15 @@ func TestAccKeyTokens_noGenerator(t *testing.T) {
 	wd := newTFWorkdir(t)
 	wd.SkipWithout(featureEphemeralResources)
 	// The check reads the tokens: OpenTofu opens only an ephemeral resource that something uses.
-	wd.SetConfig(cliKeyConfig(m, "no-generator", "") + `
+	wd.SetConfig(testAccKeyConfig(m, "no-generator", "") + `
 ephemeral "ncloudkms_key_tokens" "this" {
-  key_tag = ncloudkms_key.this.key_tag
+  key_tag = ncloudkms_key.test.key_tag
 }
 ` + tokensCheck)
 	apply := wd.Apply()
 	apply.RequireFailure(t)
-	requireCLIDiagnostics(t, apply, cliError(summaryKeyTokensNotIssued, "ephemeral.ncloudkms_key_tokens.this"))
-	requireCLIDetail(t, apply, "error", summaryKeyTokensNotIssued, "needs an active token generator", tokenGeneratorReference)
+	tfcli.RequireDiagnostics(t, apply, tfcli.Error(summaryKeyTokensNotIssued, "ephemeral.ncloudkms_key_tokens.this"))
+	tfcli.RequireDetail(t, apply, "error", summaryKeyTokensNotIssued, "needs an active token generator", tokenGeneratorReference)
 }
 
 // TestAccKeyTokens_lifetimes: the hours reach the API as asked (0 as unlimited), defaults included;
@@ -274,7 +275,7 @@ func TestAccKeyTokens_lifetimes(t *testing.T) {
 		plan := wd.Plan()
 		plan.RequireFailure(t)
 		if d := plan.Find("error", "Invalid Attribute Value"); d == nil || !strings.Contains(d.Detail, "between 0 and 17520") {
-			t.Fatalf("%q: want a plan-time range error:\n%s", arguments, plan.describe())
+			t.Fatalf("%q: want a plan-time range error:\n%s", arguments, plan.Describe())
 		}
 		if calls := journalCalls(m); len(calls) != 0 {
 			t.Errorf("%q: an invalid lifetime reached the API: %q", arguments, calls)

@@ -69,7 +69,7 @@ func TestProvider_configureWithUnknownValueHandsOutNoClient(t *testing.T) {
 
 func TestAccProvider_credentialsFromAttributes(t *testing.T) {
 	mock := testAccMock(t)
-	seedKeys(t, mock, "attr-key")
+	testAccMockKeys(t, mock, "attr-key")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWith(Options{HomeDir: t.TempDir()}),
 		Steps: []resource.TestStep{{
@@ -81,7 +81,7 @@ func TestAccProvider_credentialsFromAttributes(t *testing.T) {
 
 func TestAccProvider_credentialsFromOfficialEnvNames(t *testing.T) {
 	mock := testAccMock(t)
-	seedKeys(t, mock, "env-key")
+	testAccMockKeys(t, mock, "env-key")
 	env := map[string]string{envAccessKey: mock.AccessKey(), envSecretKey: mock.SecretKey()}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWith(Options{Getenv: mapGetenv(env), HomeDir: t.TempDir()}),
@@ -94,7 +94,7 @@ func TestAccProvider_credentialsFromOfficialEnvNames(t *testing.T) {
 
 func TestAccProvider_credentialsFromSDKEnvNames(t *testing.T) {
 	mock := testAccMock(t)
-	seedKeys(t, mock, "sdk-env-key")
+	testAccMockKeys(t, mock, "sdk-env-key")
 	env := map[string]string{envAccessKeyID: mock.AccessKey(), envSecretAccessKey: mock.SecretKey()}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWith(Options{Getenv: mapGetenv(env), HomeDir: t.TempDir()}),
@@ -107,7 +107,7 @@ func TestAccProvider_credentialsFromSDKEnvNames(t *testing.T) {
 
 func TestAccProvider_credentialsFromConfigureFile(t *testing.T) {
 	mock := testAccMock(t)
-	seedKeys(t, mock, "file-key")
+	testAccMockKeys(t, mock, "file-key")
 	home := t.TempDir()
 	writeConfigureFile(t, home, fmt.Sprintf("ncloud_access_key_id = %s\nncloud_secret_access_key = %s\n", mock.AccessKey(), mock.SecretKey()))
 	resource.ParallelTest(t, resource.TestCase{
@@ -121,7 +121,7 @@ func TestAccProvider_credentialsFromConfigureFile(t *testing.T) {
 
 func TestAccProvider_endpointFromEnv(t *testing.T) {
 	mock := testAccMock(t)
-	seedKeys(t, mock, "endpoint-env")
+	testAccMockKeys(t, mock, "endpoint-env")
 	env := map[string]string{envEndpoint: mock.URL(), envAccessKey: mock.AccessKey(), envSecretKey: mock.SecretKey()}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactoriesWith(Options{Getenv: mapGetenv(env), HomeDir: t.TempDir()}),
@@ -256,7 +256,7 @@ func TestAccProvider_hostFromSiteAndKeyBoundary(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			mock := testAccMock(t)
-			seedKeys(t, mock, "host-key")
+			testAccMockKeys(t, mock, "host-key")
 			recorder := &hostRecordingTransport{target: mock.Addr()}
 			env := map[string]string{envAccessKey: mock.AccessKey(), envSecretKey: mock.SecretKey()}
 			resource.ParallelTest(t, resource.TestCase{
@@ -273,7 +273,7 @@ func TestAccProvider_hostFromSiteAndKeyBoundary(t *testing.T) {
 
 func TestAccProvider_hostFromEnv(t *testing.T) {
 	mock := testAccMock(t)
-	seedKeys(t, mock, "host-env-key")
+	testAccMockKeys(t, mock, "host-env-key")
 	recorder := &hostRecordingTransport{target: mock.Addr()}
 	env := map[string]string{envSite: "public", envKeyBoundary: "japan", envAccessKey: mock.AccessKey(), envSecretKey: mock.SecretKey(),
 		"NCLOUD_REGION": "KR"}
@@ -399,20 +399,6 @@ provider "ncloudkms" {
 // mapGetenv stands in for os.Getenv, so tests never change the process environment.
 func mapGetenv(vars map[string]string) func(string) string {
 	return func(name string) string { return vars[name] }
-}
-
-// seedKeys creates AES256 keys directly in the mock (not journaled).
-func seedKeys(t *testing.T, mock *kmsmock.Server, names ...string) []kmsmock.Key {
-	t.Helper()
-	keys := make([]kmsmock.Key, 0, len(names))
-	for _, name := range names {
-		key, err := mock.CreateKey(kmsmock.KeySpec{Name: name, Type: "AES256", ProtectionType: "BASIC"})
-		if err != nil {
-			t.Fatalf("seeding key %q: %v", name, err)
-		}
-		keys = append(keys, key)
-	}
-	return keys
 }
 
 // expectKeyNames checks the names listed by an ncloudkms_keys data source, in order.

@@ -71,7 +71,7 @@ func TestAccPublicKeyDataSource_keyTypesAndVersions(t *testing.T) {
 		t.Run(keyType, func(t *testing.T) {
 			t.Parallel()
 			mock := testAccMock(t)
-			key := seedKey(t, mock, "public-key", keyType, false)
+			key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "public-key", Type: keyType})
 			_, err := mock.RotateKey(key.KeyTag)
 			mustMock(t, err)
 			var current, first, second string
@@ -145,7 +145,7 @@ func TestAccPublicKeyDataSource_failures(t *testing.T) {
 		{
 			name: "an AES256 key",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return testAccPublicKeyConfig("this", seedKey(t, mock, "secret-key", "AES256", false).KeyTag, "")
+				return testAccPublicKeyConfig("this", testAccMockKey(t, mock, kmsmock.KeySpec{Name: "secret-key", Type: "AES256"}).KeyTag, "")
 			},
 			summary: summaryKeyHasNoPublicKey, attribute: "key_tag",
 			detail: []string{"Key {key} is an AES256 key, which cannot give a public key: only RSA2048 and ECDSA keys can. Use another key_tag."},
@@ -154,7 +154,7 @@ func TestAccPublicKeyDataSource_failures(t *testing.T) {
 		{
 			name: "a version the key does not have",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				return testAccPublicKeyConfig("this", seedKey(t, mock, "rsa-key", "RSA2048", false).KeyTag, "  version = 3\n")
+				return testAccPublicKeyConfig("this", testAccMockKey(t, mock, kmsmock.KeySpec{Name: "rsa-key", Type: "RSA2048"}).KeyTag, "  version = 3\n")
 			},
 			summary: summaryPublicKeyReadFailed, attribute: "version",
 			detail: []string{"Key {key} has versions 1 to 1, and no version 3."},
@@ -163,7 +163,7 @@ func TestAccPublicKeyDataSource_failures(t *testing.T) {
 		{
 			name: "a disabled version",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				key := seedKey(t, mock, "ec-key", "ECDSA", false)
+				key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "ec-key", Type: "ECDSA"})
 				_, err := mock.RotateKey(key.KeyTag)
 				mustMock(t, err)
 				mustMock(t, mock.DisableKeyVersion(key.KeyTag, 1))
@@ -177,7 +177,7 @@ func TestAccPublicKeyDataSource_failures(t *testing.T) {
 		{
 			name: "a disabled key",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				key := seedKey(t, mock, "off-key", "RSA2048", false)
+				key := testAccMockKey(t, mock, kmsmock.KeySpec{Name: "off-key", Type: "RSA2048"})
 				mustMock(t, mock.DisableKey(key.KeyTag))
 				return testAccPublicKeyConfig("this", key.KeyTag, "")
 			},
@@ -187,7 +187,7 @@ func TestAccPublicKeyDataSource_failures(t *testing.T) {
 		{
 			name: "an unknown key tag",
 			setup: func(t *testing.T, mock *kmsmock.Server) string {
-				seedKey(t, mock, "rsa-key", "RSA2048", false)
+				testAccMockKey(t, mock, kmsmock.KeySpec{Name: "rsa-key", Type: "RSA2048"})
 				return testAccPublicKeyConfig("this", strings.Repeat("0f", 32), "")
 			},
 			summary: summaryKeyNotFound, attribute: "key_tag",

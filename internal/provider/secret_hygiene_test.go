@@ -22,6 +22,7 @@ import (
 	"testing"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // With TF_LOG=trace, an apply and a destroy must show neither the secret key, nor any signature
@@ -41,7 +42,7 @@ terraform {
   }
 }
 
-resource "ncloudkms_key" "this" {
+resource "ncloudkms_key" "test" {
   name                 = "hygiene-key"
   type                 = "AES256"
   memo                 = "secret hygiene"
@@ -50,7 +51,7 @@ resource "ncloudkms_key" "this" {
 }
 
 data "ncloudkms_keys" "all" {
-  depends_on = [ncloudkms_key.this]
+  depends_on = [ncloudkms_key.test]
 }
 `
 
@@ -58,7 +59,7 @@ func TestAccSecretHygiene_traceLogsAndState(t *testing.T) {
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("acceptance test: set TF_ACC=1 to run the Terraform CLI")
 	}
-	terraform, err := terraformBinary()
+	terraform, err := tfcli.Binary()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,13 +80,13 @@ func TestAccSecretHygiene_traceLogsAndState(t *testing.T) {
 	})
 	t.Run("plaintexts and data keys", func(t *testing.T) {
 		t.Parallel()
-		cli, err := detectCLI(terraform)
+		cli, err := tfcli.Detect(terraform)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, need := range []cliFeature{featureEphemeralResources, featureWriteOnlyArguments} {
+		for _, need := range []tfcli.Feature{featureEphemeralResources, featureWriteOnlyArguments} {
 			if !cli.Supports(need) {
-				t.Skip(need.skipReason(cli))
+				t.Skip(need.SkipReason(cli))
 			}
 		}
 		runCryptoHygieneCheck(t, terraform, pluginDir)
@@ -180,8 +181,8 @@ func runCryptoHygieneCheck(t *testing.T, terraform, pluginDir string) {
 		SecretKey:        rand.Text() + rand.Text()[:14],
 		RecordSignatures: true,
 	})
-	aes := seedKey(t, m, "hygiene-aes", "AES256", false)
-	rsa := seedKey(t, m, "hygiene-rsa", "RSA2048", false)
+	aes := testAccMockKey(t, m, kmsmock.KeySpec{Name: "hygiene-aes", Type: "AES256"})
+	rsa := testAccMockKey(t, m, kmsmock.KeySpec{Name: "hygiene-rsa", Type: "RSA2048"})
 	m.InjectFault(kmsmock.Fault{Method: http.MethodPost, PathSuffix: "/encrypt", Status: http.StatusServiceUnavailable})
 	m.InjectFault(kmsmock.Fault{Method: http.MethodPost, PathSuffix: "/decrypt", Status: http.StatusTooManyRequests, RetryAfter: 1})
 	m.InjectFault(kmsmock.Fault{Method: http.MethodPost, PathSuffix: "/create-custom-key", Status: http.StatusBadGateway})
@@ -452,11 +453,11 @@ func (s hygieneSecret) findIn(text string) string {
 // log goes to a file, and these runs also search the trace Terraform writes to stderr.
 func runTerraformWithTrace(t *testing.T, terraform, dir, cliConfig, logFile string, extraEnv []string, args ...string) (string, string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), tfCommandTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), tfcli.CommandTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, terraform, args...)
 	cmd.Dir = dir
-	cmd.Env = append(withoutLogSettings(cliEnvironment()),
+	cmd.Env = append(withoutLogSettings(tfcli.Environment()),
 		"TF_CLI_CONFIG_FILE="+cliConfig,
 		"CHECKPOINT_DISABLE=1",
 		"TF_IN_AUTOMATION=1",
