@@ -30,7 +30,7 @@ func newCancelKeyDeletionAction() action.Action {
 // cancelKeyDeletionAction takes a key pending deletion back within the 72 hours: cancel-deletion
 // leaves it DISABLE (DESIGN.md §2.16, §3), and enable = true enables it afterwards (§2.6).
 type cancelKeyDeletionAction struct {
-	data *providerData
+	keyAction
 }
 
 // cancelKeyDeletionModel is the action's configuration.
@@ -81,10 +81,6 @@ func (a *cancelKeyDeletionAction) ConfigValidators(_ context.Context) []action.C
 	return []action.ConfigValidator{
 		actionvalidator.ExactlyOneOf(path.MatchRoot("key_tag"), path.MatchRoot("name")),
 	}
-}
-
-func (a *cancelKeyDeletionAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan refuses, with reads only, a key that is absent or not pending deletion. A key tag or

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
@@ -22,6 +23,16 @@ const (
 	summaryKeyDeletionCancellationFailed = "Key deletion cancellation failed"
 	summaryKeyEnableFailed               = "Key enable failed"
 )
+
+// keyAction is what every action embeds: the provider's data, which Configure sets (nil until the
+// provider is configured, when an action checks nothing at plan time).
+type keyAction struct {
+	data *providerData
+}
+
+func (a *keyAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
+	a.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
 
 // actionKeyLookup finds the key an action acts on and reports, at plan time or when the action
 // runs, why it cannot.

@@ -27,7 +27,7 @@ func newRotateKeyAction() action.Action {
 
 // rotateKeyAction rotates a key now: a new version becomes current (DESIGN.md §2.8, §10).
 type rotateKeyAction struct {
-	data *providerData
+	keyAction
 }
 
 // rotateKeyModel is the action's configuration.
@@ -56,10 +56,6 @@ func (a *rotateKeyAction) Schema(_ context.Context, _ action.SchemaRequest, resp
 			},
 		},
 	}
-}
-
-func (a *rotateKeyAction) Configure(_ context.Context, req action.ConfigureRequest, resp *action.ConfigureResponse) {
-	a.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 // ModifyPlan refuses, with one read, a key that cannot rotate. A key tag unknown at plan time
