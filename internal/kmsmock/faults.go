@@ -24,6 +24,7 @@ type Fault struct {
 	RetryAfter int    // seconds, for 429 (default 1)
 	Drop       bool   // process the request normally, then drop the connection (HTTP/2: reset the stream)
 	Times      int    // default 1
+	After      int    // matching requests that go through untouched before the fault applies (default 0)
 }
 
 func (f Fault) matches(method, path string) bool {
@@ -82,6 +83,10 @@ func (f *faultInjector) next(method, path string) (plan faultPlan, ok bool) {
 	for i := range f.scripted {
 		fault := &f.scripted[i]
 		if !fault.matches(method, path) {
+			continue
+		}
+		if fault.After > 0 {
+			fault.After--
 			continue
 		}
 		plan = faultPlan{status: fault.Status, retryAfter: fault.RetryAfter, drop: fault.Drop}

@@ -42,6 +42,22 @@ func TestScriptedFaultsAreFIFOAmongMatches(t *testing.T) {
 	}
 }
 
+// TestScriptedFaultAfter: a fault with After lets that many matching requests through, untouched by
+// it, then applies; requests it does not match do not count.
+func TestScriptedFaultAfter(t *testing.T) {
+	var f faultInjector
+	f.setRandom(RandomFaults{})
+	f.inject(Fault{Method: "GET", PathSuffix: "/keys", Status: 503, After: 2})
+	var got []int
+	for _, req := range [][2]string{{"GET", "/kms/v1/keys"}, {"POST", "/kms/v1/keys"}, {"GET", "/kms/v1/keys"}, {"GET", "/kms/v1/keys"}, {"GET", "/kms/v1/keys"}} {
+		plan, _ := f.next(req[0], req[1])
+		got = append(got, plan.status)
+	}
+	if want := []int{0, 0, 0, 503, 0}; !slices.Equal(got, want) {
+		t.Fatalf("statuses %v, want %v", got, want)
+	}
+}
+
 func TestScriptedFaultDefaults(t *testing.T) {
 	var f faultInjector
 	f.setRandom(RandomFaults{})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"sync"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 
 	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/kmsmock"
+	"github.com/ncloudkms/terraform-provider-ncloudkms/internal/tfcli"
 )
 
 // The list resource ncloudkms_key (`terraform query`, Terraform 1.14+): its filters, results, costs
@@ -233,4 +235,32 @@ func (d *deleteAfterKeyList) RoundTrip(r *http.Request) (*http.Response, error) 
 		})
 	}
 	return resp, err
+}
+
+// TestAccKeyList_listingFailsPartWay: a page of the key list that fails after the first was read
+// ends the query with an error that says how far the listing got and that it is incomplete;
+// Terraform reports none of the block's results, and nothing but the two list pages is called.
+func TestAccKeyList_listingFailsPartWay(t *testing.T) {
+	wd, mock := newQueryWorkdir(t)
+	testAccMockKeys(t, mock, slices.Collect(func(yield func(string) bool) {
+		for i := range 201 { // two pages of 200
+			if !yield(fmt.Sprintf("key-%03d", i)) {
+				return
+			}
+		}
+	})...)
+	wd.SetConfig(cliProviderConfigNoRetries(mock))
+	writeFile(t, wd.Dir(), "keys.tfquery.hcl", "list \"ncloudkms_key\" \"all\" {\n  provider = ncloudkms\n  limit    = 1000\n}\n")
+	mock.InjectFault(kmsmock.Fault{Method: http.MethodGet, PathSuffix: "/kms/v1/keys", Status: http.StatusServiceUnavailable, After: 1})
+	mock.ResetJournal()
+
+	res := wd.Query()
+	res.RequireFailure(t)
+	tfcli.RequireDiagnostics(t, res, tfcli.Error("Key listing failed", ""))
+	tfcli.RequireDetail(t, res, "error", "Key listing failed", "read 200 keys", "then could not read its next page",
+		"incomplete", "HTTP 503")
+	if len(res.Found) != 0 {
+		t.Errorf("terraform query reported %d results of the failed block, want none", len(res.Found))
+	}
+	requireCLIJournal(t, mock, "GET /keys", "GET /keys")
 }

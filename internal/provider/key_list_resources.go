@@ -104,8 +104,9 @@ func (l *keyListResource) List(ctx context.Context, req list.ListRequest, stream
 	}
 	client := l.data.client
 	stream.Results = func(push func(list.ListResult) bool) {
-		var pushed int64
+		var pushed, walked int64
 		err := client.WalkKeys(ctx, func(key kmsapi.Key) bool {
+			walked++
 			if !filter.matches(key) {
 				return true
 			}
@@ -118,11 +119,21 @@ func (l *keyListResource) List(ctx context.Context, req list.ListRequest, stream
 		})
 		if err != nil {
 			var failed list.ListResult
-			failed.Diagnostics.AddError("Key listing failed",
-				fmt.Sprintf("Terraform could not list the keys of this account. %s", apiErrorTail(err)))
+			failed.Diagnostics.AddError("Key listing failed", keyListingFailedDetail(walked, err))
 			push(failed)
 		}
 	}
+}
+
+// keyListingFailedDetail says how far the listing got before err, so that a listing that fails
+// part-way is not taken for a complete one.
+func keyListingFailedDetail(walked int64, err error) string {
+	if walked == 0 {
+		return fmt.Sprintf("Terraform could not list the keys of this account. %s", apiErrorTail(err))
+	}
+	return fmt.Sprintf("Terraform read %d keys of this account from the key list, then could not read its next page, so "+
+		"this listing is incomplete (Terraform reports no result of a list block that fails): run the query again. %s",
+		walked, apiErrorTail(err))
 }
 
 // newKeyListResult is a result for key with its identity, the key tag, and a display name that
