@@ -107,7 +107,7 @@ run_leg() {
     args=(./... -count=1 -timeout "$timeout")
   else
     what="acceptance tests"
-    args=(./internal/provider/... -run '^TestAcc' -count=1 -timeout "$timeout")
+    args=(./internal/provider/... ./internal/tfcli/... -run '^TestAcc' -count=1 -timeout "$timeout")
   fi
   log="$log_dir/$leg.jsonl"
   echo "=== leg $leg: $what on $name ($cli)"

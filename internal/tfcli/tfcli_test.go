@@ -35,10 +35,10 @@ provider "echo" {
 resource "echo" "test" {}
 `
 
-// TestWorkdir_roundTrip drives a whole life on the CLI under test: an apply, the state and a
+// TestAccWorkdir_roundTrip drives a whole life on the CLI under test: an apply, the state and a
 // destroy plan checked with statecheck and plancheck, a destroy, and a configuration error with
 // its diagnostic.
-func TestWorkdir_roundTrip(t *testing.T) {
+func TestAccWorkdir_roundTrip(t *testing.T) {
 	wd := New(t, echo)
 	wd.SetConfig(echoConfig)
 	wd.Apply().RequireSuccess(t)
