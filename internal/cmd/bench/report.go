@@ -123,6 +123,11 @@ func writeWorkarounds(w io.Writer, steps []stepResult) {
 	if len(server.Workarounds) == 0 || len(steps) == 0 {
 		return
 	}
+	if len(steps[0].without) == 0 {
+		fmt.Fprintln(w, "The workarounds (DESIGN.md §11) were not switched off one by one (-workarounds=false).")
+		fmt.Fprintln(w)
+		return
+	}
 	header := []string{"workaround switched off"}
 	for _, s := range steps {
 		header = append(header, s.name+" wall")

@@ -91,6 +91,17 @@ func TestWriteReport_withoutProcessSamples(t *testing.T) {
 	}
 }
 
+// TestWriteReport_withoutWorkaroundRuns: under -workarounds=false the report says that the table
+// of the workarounds is missing, rather than printing one of zeros.
+func TestWriteReport_withoutWorkaroundRuns(t *testing.T) {
+	steps := []stepResult{{name: "apply", keys: timing{wall: time.Second}, null: timing{wall: time.Second}, frameworkNull: timing{wall: time.Second}}}
+	var out bytes.Buffer
+	writeReport(&out, options{keys: 1, parallelism: 10}, steps)
+	if !strings.Contains(out.String(), "were not switched off one by one (-workarounds=false)") || strings.Contains(out.String(), "workaround switched off |") {
+		t.Errorf("output:\n%s", out.String())
+	}
+}
+
 func TestCallKind(t *testing.T) {
 	for _, tc := range []struct{ method, path, want string }{
 		{"GET", "/kms/v1/keys", "GET /keys"},
