@@ -14,8 +14,8 @@ import (
 // A workaround for a measured cost, in one file so that it can go in one commit (DESIGN.md §11).
 // terraform-plugin-framework converts a model by reflection and compiles a regular expression for
 // each of its fields every time (internal/reflect, getStructTags calls isValidFieldName, which calls
-// regexp.MustCompile; the open framework issue 725), so with ncloudkms_key's 24 attributes a
-// State.Set of its model costs about 20 times a SetAttribute of one attribute (140 µs against
+// regexp.MustCompile; the open framework issue 725), so with ncloudkms_key's 22 attributes a
+// State.Set of its model costs about 14 times a SetAttribute of one attribute (100 µs against
 // 7 µs). Read and ModifyPlan of ncloudkms_key decode the model with Get as usual, then write back
 // only the attributes they changed: none on most reads, a handful in a plan. Remove this file, and
 // write the model with Set again, when the framework compiles the expression once.
