@@ -13,14 +13,17 @@ const (
 	WorkaroundQuietSDKLogs     = "quiet_sdk_logs"    // quiet_sdk_logs.go
 	WorkaroundContextRetention = "context_retention" // context_retention.go
 	WorkaroundGCTuning         = "gc_tuning"         // gc_tuning.go
+	// The provider's (internal/provider/changed_attributes.go): Read and ModifyPlan of ncloudkms_key
+	// write only the attributes they change.
+	WorkaroundChangedAttributes = "changed_attributes"
 
 	DisableWorkaroundsEnv = "NCLOUDKMS_DISABLE_WORKAROUNDS" // comma-separated names
 )
 
 // Workarounds lists them, for the benchmark.
-var Workarounds = []string{WorkaroundQuietSDKLogs, WorkaroundContextRetention, WorkaroundGCTuning}
+var Workarounds = []string{WorkaroundQuietSDKLogs, WorkaroundContextRetention, WorkaroundGCTuning, WorkaroundChangedAttributes}
 
-// workaroundEnabled reports whether DisableWorkaroundsEnv leaves the workaround on.
-func workaroundEnabled(name string) bool {
+// WorkaroundEnabled reports whether DisableWorkaroundsEnv leaves the workaround on.
+func WorkaroundEnabled(name string) bool {
 	return !slices.Contains(strings.Split(os.Getenv(DisableWorkaroundsEnv), ","), name)
 }

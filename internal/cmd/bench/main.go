@@ -52,6 +52,7 @@ type options struct {
 	parallelism int
 	keep        bool
 	cpuProfiles string // directory for the provider's CPU profiles; "" for none
+	workarounds bool   // run every step once more per workaround switched off
 }
 
 // maxKeys keeps generated names ("bench-00000") within the API's 15-character limit.
@@ -65,7 +66,8 @@ func parseOptions(args []string, errOut io.Writer) (options, error) {
 	fs.DurationVar(&opts.latency, "latency", 25*time.Millisecond, "latency the mock adds to every answer (and the null provider waits per call)")
 	fs.IntVar(&opts.parallelism, "parallelism", 10, "terraform -parallelism")
 	fs.BoolVar(&opts.keep, "keep", false, "keep the temporary directory (configurations, state, logs) and print its path")
-	fs.StringVar(&opts.cpuProfiles, "cpuprofile", "", "write a CPU profile of every provider process of the keys' runs under this directory, one folder per step and run (profiling slows the provider a little)")
+	fs.StringVar(&opts.cpuProfiles, "cpuprofile", "", "write a CPU profile of every provider process (the null providers' too) under this directory, one folder per step and run (profiling slows the provider a little)")
+	fs.BoolVar(&opts.workarounds, "workarounds", true, "run every step once more per workaround of DESIGN.md §11 switched off (-workarounds=false: the provider as shipped and the nulls only)")
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}
@@ -153,17 +155,25 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 	var results []stepResult
 	for _, s := range steps {
 		label := s.name + "-" + strconv.Itoa(opts.keys)
-		null, err := timeStep(ctx, tf, nil, ws.path(nullDir), label+"-null", ws.path(binDir, nullProviderBinary), s.args)
+		nullEnv, err := profileEnv(opts.cpuProfiles, s.name+"-null", nil)
 		if err != nil {
 			return err
 		}
-		frameworkNull, err := timeStep(ctx, tf, []string{nullFrameworkEnv + "=1"}, ws.path(frameworkNullDir), label+"-null-framework",
+		null, err := timeStep(ctx, tf, nullEnv, ws.path(nullDir), label+"-null", ws.path(binDir, nullProviderBinary), s.args)
+		if err != nil {
+			return err
+		}
+		frameworkNullEnv, err := profileEnv(opts.cpuProfiles, s.name+"-null-framework", []string{nullFrameworkEnv + "=1"})
+		if err != nil {
+			return err
+		}
+		frameworkNull, err := timeStep(ctx, tf, frameworkNullEnv, ws.path(frameworkNullDir), label+"-null-framework",
 			ws.path(binDir, nullProviderBinary), s.args)
 		if err != nil {
 			return err
 		}
 		result := stepResult{name: s.name, null: null, frameworkNull: frameworkNull, minCalls: s.minCalls, without: map[string]timing{}}
-		for _, keysRun := range keysRuns() {
+		for _, keysRun := range keysRuns(opts.workarounds) {
 			mock.ResetJournal()
 			connectionsBefore := mock.ConnectionsAccepted()
 			env, err := profileEnv(opts.cpuProfiles, s.name+"-"+keysRun.label(), keysRun.env())
@@ -192,7 +202,7 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 		fmt.Fprintln(out, "kept (configurations, state, one log per Terraform command):", ws.root)
 	}
 	if opts.cpuProfiles != "" {
-		fmt.Fprintf(out, "CPU profiles of the provider processes: %s/<step>-<run>/provider-*.pprof (go tool pprof -top <step>-<run>/*.pprof merges a step's processes)\n", opts.cpuProfiles)
+		fmt.Fprintf(out, "CPU profiles of the provider processes: %s/<step>-<run>/provider-*.pprof, <run> keys, null or null-framework (go tool pprof -top <step>-<run>/*.pprof merges a step's processes; -diff_base <step>-null-framework/*.pprof subtracts the framework null's)\n", opts.cpuProfiles)
 	}
 	fmt.Fprintln(out, summarize(results).line())
 	return nil

@@ -16,17 +16,17 @@ func TestParseOptions_defaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (options{keys: 300, latency: 25 * time.Millisecond, parallelism: 10}); opts != want {
+	if want := (options{keys: 300, latency: 25 * time.Millisecond, parallelism: 10, workarounds: true}); opts != want {
 		t.Errorf("got %+v, want %+v", opts, want)
 	}
 }
 
 func TestParseOptions_flags(t *testing.T) {
-	opts, err := parseOptions([]string{"-n", "1000", "-latency", "5ms", "-parallelism", "20", "-keep"}, io.Discard)
+	opts, err := parseOptions([]string{"-n", "1000", "-latency", "5ms", "-parallelism", "20", "-keep", "-workarounds=false"}, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (options{keys: 1000, latency: 5 * time.Millisecond, parallelism: 20, keep: true}); opts != want {
+	if want := (options{keys: 1000, latency: 5 * time.Millisecond, parallelism: 20, keep: true, workarounds: false}); opts != want {
 		t.Errorf("got %+v, want %+v", opts, want)
 	}
 }

@@ -79,7 +79,8 @@ const (
 func writeReport(w io.Writer, opts options, steps []stepResult) {
 	fmt.Fprintf(w, "\nN=%d keys, latency %s, parallelism %d\n\n", opts.keys, opts.latency, opts.parallelism)
 	header := []string{"step", "wall s", "null provider s", "null ratio", "framework null s", "framework null ratio",
-		"CPU s", "null CPU s", "API calls", "minimum", "connections", "provider processes", "peak MiB"}
+		"CPU s", "null CPU s", "framework null CPU s", "framework null CPU ratio", "API calls", "minimum", "connections",
+		"provider processes", "peak MiB"}
 	rows := make([][]string, 0, len(steps))
 	for _, s := range steps {
 		processes, peak := "n/a", "n/a"
@@ -88,7 +89,7 @@ func writeReport(w io.Writer, opts options, steps []stepResult) {
 		}
 		rows = append(rows, []string{s.name, seconds(s.keys.wall), seconds(s.null.wall), fmt.Sprintf("%.2f", s.nullRatio()),
 			seconds(s.frameworkNull.wall), fmt.Sprintf("%.2f", s.frameworkNullRatio()), seconds(s.keys.cpu), seconds(s.null.cpu),
-			strconv.Itoa(s.calls), strconv.Itoa(s.minCalls), strconv.FormatInt(s.connections, 10), processes, peak})
+			seconds(s.frameworkNull.cpu), ratio("", s.keys.cpu, s.frameworkNull.cpu), strconv.Itoa(s.calls), strconv.Itoa(s.minCalls), strconv.FormatInt(s.connections, 10), processes, peak})
 	}
 	fmt.Fprint(w, markdownTable(header, rows))
 	fmt.Fprintln(w)
@@ -117,15 +118,29 @@ func writeReport(w io.Writer, opts options, steps []stepResult) {
 	fmt.Fprintln(w)
 }
 
-// writeWorkarounds prints, per workaround, each step's wall time and the run's peak memory with
-// it switched off, over the same with every workaround on: what keeping it is worth.
+// ratio is a over b with two decimals after prefix, or n/a without b.
+func ratio(prefix string, a, b time.Duration) string {
+	if b <= 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%s%.2f", prefix, a.Seconds()/b.Seconds())
+}
+
+// writeWorkarounds prints, per workaround, each step's wall time and CPU time (Terraform's with its
+// provider processes, steadier on a busy machine) and the run's peak memory with it switched off,
+// over the same with every workaround on: what keeping it is worth.
 func writeWorkarounds(w io.Writer, steps []stepResult) {
 	if len(server.Workarounds) == 0 || len(steps) == 0 {
 		return
 	}
+	if len(steps[0].without) == 0 {
+		fmt.Fprintln(w, "The workarounds (DESIGN.md §11) were not switched off one by one (-workarounds=false).")
+		fmt.Fprintln(w)
+		return
+	}
 	header := []string{"workaround switched off"}
 	for _, s := range steps {
-		header = append(header, s.name+" wall")
+		header = append(header, s.name+" wall / CPU")
 	}
 	header = append(header, "peak MiB", "peak MiB with it")
 	var rows [][]string
@@ -134,7 +149,7 @@ func writeWorkarounds(w io.Writer, steps []stepResult) {
 		var peakWithout, peakWith uint64
 		for _, s := range steps {
 			without := s.without[name]
-			row = append(row, fmt.Sprintf("x%.2f", without.wall.Seconds()/s.keys.wall.Seconds()))
+			row = append(row, ratio("x", without.wall, s.keys.wall)+" / "+ratio("x", without.cpu, s.keys.cpu))
 			peakWithout, peakWith = max(peakWithout, without.process.peakMemory), max(peakWith, s.keys.process.peakMemory)
 		}
 		if peakWith == 0 { // not sampled (it needs Linux's /proc)

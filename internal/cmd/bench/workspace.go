@@ -56,7 +56,7 @@ func newWorkspace(n int) (workspace, error) {
 		filepath.Join(nullDir, queryFile):          queryConfig("nullkms", keyNamePrefix, n),
 		filepath.Join(frameworkNullDir, queryFile): queryConfig("nullkms", keyNamePrefix, n),
 	}
-	for _, run := range keysRuns() {
+	for _, run := range keysRuns(true) {
 		if err := os.Mkdir(ws.path(run.dir()), 0o755); err != nil {
 			return ws, err
 		}
@@ -79,9 +79,12 @@ type keysRun struct {
 	workaround string // the one switched off; "" as shipped
 }
 
-// keysRuns are the provider as shipped, then one run per workaround.
-func keysRuns() []keysRun {
+// keysRuns are the provider as shipped, then one run per workaround (none without workarounds).
+func keysRuns(workarounds bool) []keysRun {
 	runs := []keysRun{{}}
+	if !workarounds {
+		return runs
+	}
 	for i, name := range server.Workarounds {
 		runs = append(runs, keysRun{index: i + 1, workaround: name})
 	}
@@ -127,8 +130,8 @@ func (ws workspace) remove() error {
 	return os.RemoveAll(ws.root)
 }
 
-// buildProviders compiles the provider (as `make build` does, with the benchprofile tag when
-// profiled) and the null provider into binDir.
+// buildProviders compiles the provider (as `make build` does) and the null provider into binDir,
+// both with the benchprofile tag when profiled.
 func (ws workspace) buildProviders(ctx context.Context, profiled bool) error {
 	output, err := exec.CommandContext(ctx, "go", "env", "GOMOD").Output()
 	if err != nil {
@@ -140,7 +143,7 @@ func (ws workspace) buildProviders(ctx context.Context, profiled bool) error {
 	}
 	for pkg, binary := range map[string]string{".": providerBinary, "./internal/cmd/bench/nullprovider": nullProviderBinary} {
 		args := []string{"build", "-trimpath", "-ldflags=-s -w", "-o", ws.path(binDir, binary)}
-		if profiled && binary == providerBinary {
+		if profiled {
 			args = append(args, "-tags=benchprofile")
 		}
 		cmd := exec.CommandContext(ctx, "go", append(args, pkg)...)

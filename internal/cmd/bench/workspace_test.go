@@ -22,7 +22,7 @@ var keyNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]{2,14}$`)
 
 func TestKeyName_validForEveryN(t *testing.T) {
 	for _, i := range []int{0, 1, 299, 999, maxKeys - 1} {
-		for _, run := range keysRuns() {
+		for _, run := range keysRuns(true) {
 			if name := keyName(run.prefix(), i); !keyNamePattern.MatchString(name) {
 				t.Errorf("keyName(%q, %d) = %q is not a valid key name", run.prefix(), i, name)
 			}
@@ -100,7 +100,10 @@ func TestQueryConfig(t *testing.T) {
 // TestKeysRuns: the provider as shipped first, then one run per workaround, each with its own
 // directory, key names and switch.
 func TestKeysRuns(t *testing.T) {
-	runs := keysRuns()
+	if runs := keysRuns(false); len(runs) != 1 || runs[0].workaround != "" {
+		t.Errorf("keysRuns(false) = %+v, want the shipped provider only", runs)
+	}
+	runs := keysRuns(true)
 	if len(runs) != 1+len(server.Workarounds) || runs[0].workaround != "" || runs[0].dir() != keysDir ||
 		runs[0].prefix() != keyNamePrefix || runs[0].env() != nil {
 		t.Fatalf("runs %+v: want the shipped provider first, in %s with %s-… and no switch", runs, keysDir, keyNamePrefix)

@@ -43,6 +43,9 @@ func main() {
 			return server.NewProtocol6Server(nullProvider{frameworkKeys: null}, stripLoggers)
 		}
 	}
+	// Built with the benchprofile tag (make bench -cpuprofile), this process writes a CPU profile as
+	// the provider does: the baseline to diff the provider's against.
+	defer server.StopCPUProfile()
 	if err := tf6server.Serve("registry.terraform.io/ncloudkms/nullkms", serve); err != nil {
 		log.Print(err)
 	}
