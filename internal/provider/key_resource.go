@@ -440,7 +440,6 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 		return
 	}
 
-	read := state
 	tag := state.ID.ValueString()
 	if tag == "" {
 		tag = state.KeyTag.ValueString()
@@ -474,9 +473,7 @@ func (r *keyResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	// Refresh runs before the plan in the same provider process: a tainted key's replacement
 	// then knows the key as it is now (key_removal.go).
 	r.data.stateKeys.Observe(removalRecordOf(state))
-	// resp.State holds the state read; only what the refresh changed is written.
-	resp.Diagnostics.Append(writeChangedKeyAttributes(ctx, &resp.State, &read, &state)...)
-	saveKeyIdentity(ctx, state.KeyTag, resp.Identity, &resp.Diagnostics)
+	saveKeyState(ctx, state, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // Update brings the key to the plan with the fewest calls and no GET: the new state is built

@@ -19,8 +19,7 @@ import (
 // removal protocol, key_removal.go.
 
 // ModifyPlan predicts the computed attributes the API will report, then adds the plan-time
-// diagnostics about deletion and name clashes. It decodes the plan and the state once, and
-// writes only the attributes it predicts (writeChangedKeyAttributes).
+// diagnostics about deletion and name clashes. It decodes the plan and the state once.
 func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() {
 		if req.Plan.Raw.IsNull() {
@@ -30,10 +29,9 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 		if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 			return
 		}
-		proposed := plan
 		shapeCreatePlan(&plan)
 		r.plannedKeyDeletionSettings(ctx, req.Config, nil, &resp.Diagnostics).applyTo(&plan)
-		resp.Diagnostics.Append(writeChangedKeyAttributes(ctx, &resp.Plan, &proposed, &plan)...)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		r.planCreate(ctx, req, resp, plan)
 		return
 	}
@@ -65,10 +63,9 @@ func (r *keyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanReq
 	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 		return
 	}
-	proposed := plan
 	settings.applyTo(&plan)
 	shapeUpdatePlan(state, &plan)
-	resp.Diagnostics.Append(writeChangedKeyAttributes(ctx, &resp.Plan, &proposed, &plan)...)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 
 	if causes := replacementCauses(state, plan); len(causes) > 0 {
 		r.announceReplacement(ctx, state, prior, causes, &plan, resp)

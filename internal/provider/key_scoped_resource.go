@@ -77,11 +77,6 @@ func (r *keyScopedResource) requireClient(diags *diag.Diagnostics) *kmsapi.Clien
 func saveWithIdentity(ctx context.Context, state any, tag types.String, target *tfsdk.State, identity *tfsdk.ResourceIdentity,
 	diags *diag.Diagnostics) {
 	diags.Append(target.Set(ctx, state)...)
-	saveKeyIdentity(ctx, tag, identity, diags)
-}
-
-// saveKeyIdentity records the key tag as the identity where the CLI supports resource identity.
-func saveKeyIdentity(ctx context.Context, tag types.String, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	if identity != nil {
 		diags.Append(identity.Set(ctx, keyIdentityModel{KeyTag: tag})...)
 	}

@@ -44,7 +44,7 @@ func ApplyProcessWorkarounds(debug bool) (stripLoggers bool) {
 	if quietSDKLogs {
 		quietSDKLoggers()
 	}
-	if WorkaroundEnabled(WorkaroundGCTuning) {
+	if workaroundEnabled(WorkaroundGCTuning) {
 		tuneGarbageCollector()
 	}
 	return stripLoggers
@@ -56,7 +56,7 @@ func ApplyProcessWorkarounds(debug bool) (stripLoggers bool) {
 // the provider's own output, so neither applies there.
 func logWorkarounds(debug bool) (quietSDKLogs, stripLoggers bool) {
 	discarded := !debug && os.Getenv("TF_LOG") == "" && os.Getenv("TF_LOG_PROVIDER") == ""
-	return discarded && WorkaroundEnabled(WorkaroundQuietSDKLogs), discarded && WorkaroundEnabled(WorkaroundContextRetention)
+	return discarded && workaroundEnabled(WorkaroundQuietSDKLogs), discarded && workaroundEnabled(WorkaroundContextRetention)
 }
 
 // NewProtocol6Server is the framework's protocol server for p, wrapped by p when it is a

@@ -13,17 +13,14 @@ const (
 	WorkaroundQuietSDKLogs     = "quiet_sdk_logs"    // quiet_sdk_logs.go
 	WorkaroundContextRetention = "context_retention" // context_retention.go
 	WorkaroundGCTuning         = "gc_tuning"         // gc_tuning.go
-	// The provider's (internal/provider/changed_attributes.go): Read and ModifyPlan of ncloudkms_key
-	// write only the attributes they change.
-	WorkaroundChangedAttributes = "changed_attributes"
 
 	DisableWorkaroundsEnv = "NCLOUDKMS_DISABLE_WORKAROUNDS" // comma-separated names
 )
 
 // Workarounds lists them, for the benchmark.
-var Workarounds = []string{WorkaroundQuietSDKLogs, WorkaroundContextRetention, WorkaroundGCTuning, WorkaroundChangedAttributes}
+var Workarounds = []string{WorkaroundQuietSDKLogs, WorkaroundContextRetention, WorkaroundGCTuning}
 
-// WorkaroundEnabled reports whether DisableWorkaroundsEnv leaves the workaround on.
-func WorkaroundEnabled(name string) bool {
+// workaroundEnabled reports whether DisableWorkaroundsEnv leaves the workaround on.
+func workaroundEnabled(name string) bool {
 	return !slices.Contains(strings.Split(os.Getenv(DisableWorkaroundsEnv), ","), name)
 }

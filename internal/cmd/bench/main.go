@@ -202,7 +202,7 @@ func run(ctx context.Context, opts options, out io.Writer) (err error) {
 		fmt.Fprintln(out, "kept (configurations, state, one log per Terraform command):", ws.root)
 	}
 	if opts.cpuProfiles != "" {
-		fmt.Fprintf(out, "CPU profiles of the provider processes: %s/<step>-<run>/provider-*.pprof, <run> keys, null or null-framework (go tool pprof -top <step>-<run>/*.pprof merges a step's processes; -diff_base <step>-null-framework/*.pprof subtracts the framework null's)\n", opts.cpuProfiles)
+		fmt.Fprintf(out, "CPU profiles of the provider processes: %s/<step>-<run>/provider-*.pprof, <run> keys, null or null-framework (go tool pprof -top <step>-<run>/*.pprof merges a step's processes; to subtract the framework null's, merge it first: go tool pprof -proto <step>-null-framework/*.pprof > base.pb.gz, then -diff_base base.pb.gz)\n", opts.cpuProfiles)
 	}
 	fmt.Fprintln(out, summarize(results).line())
 	return nil
