@@ -49,7 +49,7 @@ const (
 func newKeyListResource() list.ListResource {
 	return &keyListResource{typeName: keyResourceTypeName, result: keyListResult, description: "Finds the NCloud KMS keys " +
 		"of the account. " + keyListFiltersSentence + "A result is named after its key, and says when the key is pending " +
-		"deletion. Without `include_resource` only the key list is read; with it, each key too. Each state-only argument " +
+		"deletion. Without `include_resource` only the key list is read; with it, each key too, ten at a time. Each state-only argument " +
 		"(`deletion_policy`, `deletion_protection`, `restore_if_pending`) is " + keyListNullSentence}
 }
 
@@ -58,14 +58,14 @@ func newKeyListResource() list.ListResource {
 func newKeyTokenGeneratorListResource() list.ListResource {
 	return &keyListResource{typeName: keyTokenGeneratorTypeName, result: tokenGeneratorListResult, description: "Finds " +
 		"the token generators of the NCloud KMS keys: one result per key that has one, named after the key. " +
-		keyListFiltersSentence + "It reads the generator of each such key. `deletion_protection` is " + keyListNullSentence}
+		keyListFiltersSentence + "It reads the generator of each such key, ten at a time. `deletion_protection` is " + keyListNullSentence}
 }
 
 // newKeyACLListResource is registered by the provider: one ACL read per key that passes the filters.
 func newKeyACLListResource() list.ListResource {
 	return &keyListResource{typeName: keyACLTypeName, result: aclListResult, description: "Finds the IP ACLs in use on " +
 		"the NCloud KMS keys: one result per key whose ACL is on or lists an address, named after the key. " +
-		keyListFiltersSentence + "It reads the ACL of each such key."}
+		keyListFiltersSentence + "It reads the ACL of each such key, ten at a time."}
 }
 
 func (l *keyListResource) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -104,20 +104,16 @@ func (l *keyListResource) List(ctx context.Context, req list.ListRequest, stream
 	}
 	client := l.data.client
 	stream.Results = func(push func(list.ListResult) bool) {
-		var pushed, walked int64
+		reads := newKeyReads(ctx, req.Limit, push, func(ctx context.Context, key kmsapi.Key) (list.ListResult, bool) {
+			return l.result(ctx, client, req, key)
+		})
+		var walked int64
 		err := client.WalkKeys(ctx, func(key kmsapi.Key) bool {
 			walked++
-			if !filter.matches(key) {
-				return true
-			}
-			result, ok := l.result(ctx, client, req, key)
-			if !ok {
-				return true
-			}
-			pushed++
-			return push(result) && !result.Diagnostics.HasError() && (req.Limit <= 0 || pushed < req.Limit)
+			return !filter.matches(key) || reads.add(key)
 		})
-		if err != nil {
+		reads.finish()
+		if err != nil && !reads.stopped {
 			var failed list.ListResult
 			failed.Diagnostics.AddError("Key listing failed", keyListingFailedDetail(walked, err))
 			push(failed)

@@ -23,16 +23,19 @@ var _ tfprotov6.ListResourceServer = (*nullServer)(nil)
 // keyListPageSize is the key list's page size: a page per 200 keys listed.
 const keyListPageSize = 200
 
+// keyReadWidth is how many key reads of a listing the provider makes at once (its listReadWidth).
+const keyReadWidth = 10
+
 // listKeys stands for a listing of limit keys: one key list page before every 200 keys and, with
-// includeResource, one key read per key, one after the other as the provider makes them. yield
+// includeResource, one key read per key, keyReadWidth at once as the provider makes them. yield
 // makes key i's result; false stops the listing.
 func (s *nullServer) listKeys(ctx context.Context, limit int64, includeResource bool, yield func(i int64) bool) {
 	for i := range limit {
 		if i%keyListPageSize == 0 {
 			s.wait(ctx, 1)
 		}
-		if includeResource {
-			s.wait(ctx, 1)
+		if includeResource && i%keyReadWidth == 0 {
+			s.waitAtOnce(ctx, int(min(keyReadWidth, limit-i)))
 		}
 		if ctx.Err() != nil || !yield(i) {
 			return

@@ -63,8 +63,18 @@ func newNullServer(latency time.Duration) (*nullServer, error) {
 // wait stands for calls sequential API calls.
 func (s *nullServer) wait(ctx context.Context, calls int) {
 	s.calls.Add(int64(calls))
+	s.sleep(ctx, time.Duration(calls)*s.latency)
+}
+
+// waitAtOnce stands for calls API calls made at the same time: one latency.
+func (s *nullServer) waitAtOnce(ctx context.Context, calls int) {
+	s.calls.Add(int64(calls))
+	s.sleep(ctx, s.latency)
+}
+
+func (s *nullServer) sleep(ctx context.Context, d time.Duration) {
 	select {
-	case <-time.After(time.Duration(calls) * s.latency):
+	case <-time.After(d):
 	case <-ctx.Done():
 	}
 }
