@@ -3,6 +3,8 @@ package kmsapi
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -338,11 +340,15 @@ func (c *Client) transportError(ctx, attemptCtx context.Context, method, path st
 	if errors.As(err, &urlErr) {
 		reason = urlErr.Err.Error() // the URL is already in the error's prefix
 	}
+	refused := isCertificateError(err)
 	switch {
 	case ctx.Err() != nil:
 		reason = "stopped during the request: " + ctx.Err().Error()
 	case attemptCtx.Err() != nil:
 		reason = fmt.Sprintf("no answer within the request timeout of %s", c.cfg.RequestTimeout)
+	case refused:
+		reason = "the API's TLS certificate was refused, so the request was not sent (check the endpoint; for a " +
+			"certificate of a private authority, point SSL_CERT_FILE at its root): " + reason
 	default:
 		reason = "the request failed without an answer: " + reason
 	}
@@ -350,7 +356,19 @@ func (c *Client) transportError(ctx, attemptCtx context.Context, method, path st
 	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 		cause = fmt.Errorf("%w: %w", ctxErr, err) // errors.Is(err, context.Canceled) must hold
 	}
-	return &APIError{Method: method, Path: path, Message: redact(reason), cause: cause, stopped: ctx.Err() != nil}
+	return &APIError{Method: method, Path: path, Message: redact(reason), cause: cause, stopped: ctx.Err() != nil,
+		notSent: refused}
+}
+
+// isCertificateError reports a TLS handshake that refused the server's certificate: the request
+// never left, and another attempt meets the same certificate, so it is not retried.
+func isCertificateError(err error) bool {
+	var verification *tls.CertificateVerificationError
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &verification) || errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
+		errors.As(err, &invalid)
 }
 
 // readAndClose reads a body up to maxResponseBytes, then discards a bounded remainder and closes

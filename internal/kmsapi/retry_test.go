@@ -4,8 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -276,5 +281,40 @@ func TestSleepContext(t *testing.T) {
 	start = time.Now()
 	if err := sleepContext(ctx, time.Hour); !errors.Is(err, context.Canceled) || time.Since(start) > 5*time.Second {
 		t.Errorf("cancelled wait: %v after %v", err, time.Since(start))
+	}
+}
+
+// TestRetry_neverOnRefusedCertificates: a server whose certificate the client does not trust
+// gets one handshake and no retry; the error says the certificate was refused and that nothing
+// was sent, and it is not retryable.
+func TestRetry_neverOnRefusedCertificates(t *testing.T) {
+	var requests atomic.Int32
+	server := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+	}))
+	var handshakes atomic.Int32
+	server.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			handshakes.Add(1)
+		}
+	}
+	server.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is expected
+	server.StartTLS()
+	t.Cleanup(server.Close)
+	client, waits := newTestClient(t, server.URL+"/kms/v1")
+	_, err := client.GetKey(context.Background(), "tag")
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	if handshakes.Load() != 1 || requests.Load() != 0 || len(waits.Waits()) != 0 {
+		t.Errorf("%d connections, %d requests and %d waits, want 1, 0 and 0", handshakes.Load(), requests.Load(), len(waits.Waits()))
+	}
+	for _, want := range []string{"TLS certificate was refused", "was not sent", "SSL_CERT_FILE", "x509"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if IsRetryable(err) {
+		t.Errorf("error %v is retryable", err)
 	}
 }
