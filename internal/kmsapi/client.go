@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -360,15 +359,13 @@ func (c *Client) transportError(ctx, attemptCtx context.Context, method, path st
 		notSent: refused}
 }
 
-// isCertificateError reports a TLS handshake that refused the server's certificate: the request
-// never left, and another attempt meets the same certificate, so it is not retried.
+// isCertificateError reports a TLS handshake that refused the server's certificate (crypto/tls wraps
+// every verification failure, x509's unknown authority, host name and validity errors, in
+// CertificateVerificationError): the request never left, and another attempt meets the same
+// certificate, so it is not retried.
 func isCertificateError(err error) bool {
 	var verification *tls.CertificateVerificationError
-	var unknownAuthority x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	return errors.As(err, &verification) || errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
-		errors.As(err, &invalid)
+	return errors.As(err, &verification)
 }
 
 // readAndClose reads a body up to maxResponseBytes, then discards a bounded remainder and closes
